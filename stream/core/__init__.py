@@ -1,0 +1,1 @@
+"""The NLP core: plain functions and spaCy components, free of Kafka and Faust."""

@@ -1,0 +1,1 @@
+"""French temporal expressions: recognition, TIMEX3 normalisation, honest intervals."""

@@ -1,0 +1,1 @@
+"""Diplomatic event extraction: triggers, actors, places, modality, merging."""
