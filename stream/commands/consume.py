@@ -1,0 +1,15 @@
+"""``consume``: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from stream.commands import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("consume", help="(not built yet)").set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UserError("'consume' is not built yet")

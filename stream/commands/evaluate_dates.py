@@ -1,0 +1,15 @@
+"""``evaluate_dates``: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from stream.commands import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("evaluate-dates", help="(not built yet)").set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UserError("'evaluate-dates' is not built yet")

@@ -1,0 +1,15 @@
+"""``produce``: not built yet."""
+
+from __future__ import annotations
+
+import argparse
+
+from stream.commands import UserError
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    sub.add_parser("produce", help="(not built yet)").set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    raise UserError("'produce' is not built yet")
