@@ -1,0 +1,1 @@
+"""The Faust layer: thin. It batches, calls the core off the event loop, publishes and counts."""

@@ -1,0 +1,125 @@
+"""What the worker's extraction process does with a batch of raw messages.
+
+Runs in a separate process (see `stream.app.executor`), so it imports no Faust:
+raw bytes in, publishable dicts out.  Every message yields exactly one
+`Outcome`: its events (zero or more) or one dead letter.  Bad bytes leave here,
+at the edge, and never reach the NLP core.
+"""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from stream.core.article import Article, ArticleError, article_from_bytes
+from stream.core.pipeline import Extractor
+from stream.core.records import DeadLetter, DeadLetterReason, ExtractorInfo
+
+SUPPORTED_LANGUAGES = ("fr",)
+
+
+@dataclass(frozen=True, slots=True)
+class RawMessage:
+    """A Kafka record as read, before any parsing."""
+
+    key: bytes | None
+    value: bytes | None
+    topic: str
+    partition: int
+    offset: int
+
+
+@dataclass(slots=True)
+class Outcome:
+    """The fate of one message: events, or one dead letter."""
+
+    message: RawMessage
+    article_id: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
+    dead_letter: dict[str, Any] | None = None
+    truncated: bool = False
+
+
+@dataclass(slots=True)
+class BatchResult:
+    outcomes: list[Outcome]
+    parse_seconds: float
+    extract_seconds: float
+
+
+_extractor: Extractor | None = None
+
+
+def init_extractor(model: str, batch_size: int) -> None:
+    """Process initializer: load the model once per process."""
+    global _extractor
+    _extractor = Extractor(model, batch_size=batch_size)
+
+
+def extractor_info() -> ExtractorInfo:
+    """Also serves as the warm-up call: it fails if the model did not load."""
+    assert _extractor is not None, "init_extractor was not called"
+    return _extractor.info
+
+
+def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: ExtractorInfo,
+                article_id: str | None = None) -> dict[str, Any]:
+    return DeadLetter(
+        reason=reason, message=message,
+        original_base64=base64.b64encode(msg.value or b"").decode("ascii"),
+        original_key_base64=base64.b64encode(msg.key).decode("ascii") if msg.key is not None else None,
+        topic=msg.topic, partition=msg.partition, offset=msg.offset, article_id=article_id,
+        failed_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), extractor=info,
+    ).to_dict()
+
+
+def _admit(msg: RawMessage, info: ExtractorInfo) -> Outcome | Article:
+    """Parse at the edge: an `Article`, or the dead-letter outcome explaining why not."""
+    try:
+        article = article_from_bytes(msg.value, msg.key)
+    except ArticleError as exc:
+        return Outcome(msg, dead_letter=dead_letter(msg, exc.reason, str(exc), info))
+    if article.lang and article.lang.lower()[:2] not in SUPPORTED_LANGUAGES:
+        return Outcome(msg, article.id, dead_letter=dead_letter(
+            msg, "unsupported_language", f"language {article.lang!r} is not supported yet", info, article.id))
+    return article
+
+
+def process_batch(messages: list[RawMessage]) -> BatchResult:
+    """Parse and extract a batch; one bad article never sinks the others."""
+    assert _extractor is not None, "init_extractor was not called"
+    info = _extractor.info
+    t0 = time.perf_counter()
+    outcomes: list[Outcome | None] = []
+    todo: list[tuple[int, RawMessage, Article]] = []
+    for msg in messages:
+        admitted = _admit(msg, info)
+        if isinstance(admitted, Outcome):
+            outcomes.append(admitted)
+        else:
+            todo.append((len(outcomes), msg, admitted))
+            outcomes.append(None)
+    t1 = time.perf_counter()
+    for index, msg, article in todo:
+        outcomes[index] = Outcome(msg, article.id, truncated=article.truncated)
+    try:
+        for (index, _, _), result in zip(todo, _extractor.run(a for _, _, a in todo), strict=True):
+            outcomes[index].events = [e.to_dict() for e in result.events]  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - isolate the article that breaks the batch
+        for index, msg, article in todo:
+            outcomes[index] = _extract_one(msg, article, info)
+    t2 = time.perf_counter()
+    return BatchResult([o for o in outcomes if o is not None], t1 - t0, t2 - t1)
+
+
+def _extract_one(msg: RawMessage, article: Article, info: ExtractorInfo) -> Outcome:
+    assert _extractor is not None
+    try:
+        events = _extractor.extract(article).events
+    except Exception as exc:  # noqa: BLE001 - the article is dead-lettered, the worker goes on
+        return Outcome(msg, article.id, dead_letter=dead_letter(
+            msg, "extraction_failed", f"{type(exc).__name__}: {exc}", info, article.id))
+    return Outcome(msg, article.id, events=[e.to_dict() for e in events], truncated=article.truncated)

