@@ -8,6 +8,7 @@ line.  Stdin that does not start with ``{`` is one raw text.
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -90,7 +91,7 @@ def publish(settings: Settings, pairs: list[tuple[bytes | None, bytes]], topic: 
 def run(args: argparse.Namespace) -> int:
     settings = Settings.from_env()
     if args.bootstrap:
-        settings = Settings(**{**settings.__dict__, "bootstrap_servers": args.bootstrap})
+        settings = replace(settings, bootstrap_servers=args.bootstrap)
     pairs = list(messages(args.paths)) * max(1, args.repeat)
     if not pairs:
         raise UserError("nothing to publish")

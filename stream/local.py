@@ -1,0 +1,149 @@
+"""A whole local deployment: the embedded broker plus worker processes.
+
+`demo`, the end-to-end tests and the benchmark all start the service through
+this class, so they exercise exactly what a user runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from stream.broker import EmbeddedBroker, free_port
+from stream.kafka import ensure_topics
+from stream.settings import Settings
+
+
+class StackError(RuntimeError):
+    """A worker died or did not get ready in time."""
+
+
+@dataclass
+class Worker:
+    index: int
+    web_port: int
+    log_path: Path
+    proc: subprocess.Popen[bytes]
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def get(self, path: str, timeout: float = 5.0) -> Any:
+        with urllib.request.urlopen(self.url + path, timeout=timeout) as resp:
+            return orjson.loads(resp.read())
+
+    def log_tail(self, lines: int = 30) -> str:
+        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+
+
+@dataclass
+class LocalStack:
+    """Broker + workers on loopback, with every setting passed through the environment."""
+
+    workdir: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="stream-")))
+    web_port: int | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)
+    broker: EmbeddedBroker | None = None
+    workers: list[Worker] = field(default_factory=list)
+
+    def start(self, workers: int = 1, ready_timeout: float = 120.0) -> "LocalStack":
+        self.broker = EmbeddedBroker(log_path=self.workdir / "tansu.log").start()
+        ensure_topics(self.settings())
+        for _ in range(workers):
+            self.start_worker()
+        self.wait_ready(ready_timeout)
+        return self
+
+    def env(self) -> dict[str, str]:
+        assert self.broker is not None, "start() first"
+        names = Settings.env_names()
+        return {**os.environ, names["bootstrap_servers"]: self.broker.bootstrap,
+                names["embedded_broker"]: "1", **self.extra_env}
+
+    def settings(self) -> Settings:
+        return Settings.from_env(self.env())
+
+    def start_worker(self) -> Worker:
+        index = len(self.workers)
+        port = self.web_port + index if self.web_port else free_port()
+        names = Settings.env_names()
+        env = {**self.env(), names["web_port"]: str(port),
+               names["data_dir"]: str(self.workdir / f"worker-{index}")}
+        log_path = self.workdir / f"worker-{index}.log"
+        with log_path.open("ab") as log:
+            proc = subprocess.Popen([sys.executable, "-m", "stream", "worker"], env=env, cwd=self.workdir,
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        worker = Worker(index, port, log_path, proc)
+        self.workers.append(worker)
+        return worker
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        """Ready: every live worker's web server answers and its model is loaded."""
+        deadline = time.monotonic() + timeout
+        for worker in self.workers:
+            while True:
+                if not worker.alive():
+                    raise StackError(f"worker {worker.index} exited ({worker.proc.returncode}):\n{worker.log_tail()}")
+                try:
+                    if worker.get("/api/stats").get("extractor"):
+                        break
+                except (urllib.error.URLError, OSError, ValueError):
+                    pass
+                if time.monotonic() > deadline:
+                    raise StackError(f"worker {worker.index} not ready after {timeout:.0f}s:\n{worker.log_tail()}")
+                time.sleep(0.25)
+
+    def stats(self) -> list[dict[str, Any]]:
+        return [w.get("/api/stats") for w in self.workers if w.alive()]
+
+    def wait_accounted(self, expected: int, timeout: float = 120.0) -> int:
+        """Wait until the live workers together have taken in `expected` articles."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while time.monotonic() < deadline:
+            try:
+                seen = sum(s["articles_in"] for s in self.stats())
+            except (urllib.error.URLError, OSError):
+                seen = 0
+            if seen >= expected:
+                return seen
+            time.sleep(0.25)
+        raise StackError(f"only {seen} of {expected} articles accounted for after {timeout:.0f}s")
+
+    def stop_worker(self, worker: Worker, sig: int = signal.SIGTERM, timeout: float = 30.0) -> int:
+        if worker.alive():
+            worker.proc.send_signal(sig)
+            try:
+                worker.proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                worker.proc.kill()
+                worker.proc.wait()
+        return worker.proc.returncode
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            self.stop_worker(worker)
+        if self.broker is not None:
+            self.broker.stop()
+
+    def __enter__(self) -> "LocalStack":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
