@@ -1,0 +1,472 @@
+"""Normalisation: each mention becomes a TIMEX3 type and value plus the honest interval of days.
+
+Relative expressions are functions of the publication day P.  All of them in one article
+share the same unknown P, which the header bounds (a day, or a whole month) and explicit
+dates in the text narrow (a past-tense "le 10 janvier" means P >= 10 January).  The value
+is exact when every feasible P gives the same answer; otherwise it is underspecified and
+`earliest`/`latest` hold every day the text and header allow.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from functools import lru_cache
+
+from spacy.tokens import Doc
+
+from stream.core.article import DocDate
+from stream.core.records import Granularity, Timex, TimexType
+from stream.dates import days
+from stream.dates.context import Tense, governing_tense, quote_spans
+from stream.dates.days import Point
+from stream.dates.grammar import Mention, find_mentions, lookup
+
+Relative = Callable[[date], Point]
+"""A period as a function of the publication day (or of another reference day)."""
+
+_GRANULARITY: dict[str, Granularity] = {
+    "TS": "time", "TM": "time", "TH": "time", "D": "day", "W": "week", "WE": "week", "M": "month",
+    "6M": "month", "Q": "quarter", "Y": "year", "DE": "decade", "CE": "century",
+}
+_DURATION_UNIT = {"TS": "S", "TM": "M", "TH": "H", "6M": "M"}
+_DEPENDENT = {"clock", "anaphoric"}
+_REFS_OPEN = {"PAST_REF": (False, True), "FUTURE_REF": (True, False), "PRESENT_REF": (True, True)}
+_AGE_CONTEXT = re.compile(r"([\w-]+)\s+d[e']\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a rule makes of a mention, before the publication day is known.
+
+    Exactly one of `point` (a fixed period), `at` (a period depending on the publication
+    day) or `value` alone (durations, sets, PRESENT_REF...) carries the meaning; with
+    `at`, `value` is the underspecified form used when the article has no date.
+    """
+
+    type: TimexType
+    granularity: Granularity
+    anchor: str
+    point: Point | None = None
+    at: Relative | None = None
+    value: str | None = None
+    suffix: str = ""
+
+    @property
+    def is_day(self) -> bool:
+        """Whether this can anchor a clock time or 'le lendemain'."""
+        return (self.point is not None or self.at is not None) and self.granularity in ("day", "part_of_day", "time")
+
+@dataclass(slots=True)
+class PubDays:
+    """The publication days the header allows, narrowed by the text."""
+
+    days: list[date]
+    label: str
+    narrowed: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_header(cls, dct: DocDate | None) -> "PubDays | None":
+        if dct is None:
+            return None
+        first, last = dct.first_day, dct.last_day
+        span = [first + timedelta(days=i) for i in range((last - first).days + 1)]
+        return cls(span, f"dct:{'day' if dct.precision == 'datetime' else dct.precision}")
+
+    @property
+    def lo(self) -> date:
+        return self.days[0]
+
+    @property
+    def hi(self) -> date:
+        return self.days[-1]
+
+    @property
+    def anchor(self) -> str:
+        return self.label + ("+narrowed" if self.narrowed else "")
+
+    def narrow(self, keep: Callable[[date], bool], why: str) -> None:
+        """Keep the days that satisfy `keep`, unless that would leave none (the text then contradicts itself)."""
+        kept = [d for d in self.days if keep(d)]
+        if kept and len(kept) < len(self.days):
+            self.days = kept
+            self.narrowed.append(why)
+
+
+@lru_cache(maxsize=4096)
+def _absolute_day(text: str) -> date | None:
+    """dateparser for what it does well: a complete French date; REQUIRE_PARTS stops it filling gaps from today."""
+    import dateparser
+
+    parsed = dateparser.parse(text, languages=["fr"], settings={"REQUIRE_PARTS": ["day", "month", "year"]})
+    return parsed.date() if parsed else None
+
+
+def _number(text: str | None) -> float | None:
+    """'24', '30,4', 'dix-huit', 'vingt-cinq' -> number."""
+    if not text:
+        return None
+    text = text.lower()
+    if text[0].isdigit():
+        return float(text.replace(",", "."))
+    whole = lookup("number", text)
+    if whole is not None:
+        return whole
+    parts = [lookup("number", part) for part in text.split("-")]
+    return sum(parts) if all(p is not None for p in parts) else None
+
+
+def _fmt(n: float) -> str:
+    return str(int(n)) if n == int(n) else f"{n:g}"
+
+
+def _year(text: str, pivot: int | None) -> int:
+    """Two-digit years: '98' is 1998 and '03' 2003, relative to the header year when there is one."""
+    y = int(text.lstrip("'"))
+    if y >= 100:
+        return y
+    pivot = pivot if pivot is not None else 2000
+    century = pivot // 100 * 100
+    return century + y if century + y <= pivot + 10 else century - 100 + y
+
+
+class DocResolver:
+    """Resolves the mentions of one document; created per doc by `Resolver`."""
+
+    def __init__(self, doc: Doc, dct: DocDate | None) -> None:
+        self.doc = doc
+        self.dct = dct
+        self.pub = PubDays.from_header(dct)
+        self.quotes = quote_spans(doc)
+        self._tense: dict[int, Tense | None] = {}
+        #: The day the news happened (first unquoted relative day), the default time of quoted speech.
+        self.news: tuple[Relative, str] | None = None
+
+    def run(self) -> list[Timex]:
+        """Explicit dates first (they narrow P), then deictics and weekdays (unquoted ones first,
+        since the first of them fixes the news day), then what hangs on an earlier day."""
+        mentions = [m for m in find_mentions(self.doc.text) if self._keep(m)]
+        readings: list[Reading | None] = [None] * len(mentions)
+        relative = ("deictic", "weekday")
+        for i, m in enumerate(mentions):
+            if m.rule.method not in _DEPENDENT and m.rule.method not in relative:
+                readings[i] = getattr(self, m.rule.method)(m)
+        order = sorted((i for i, m in enumerate(mentions) if m.rule.method in relative),
+                       key=lambda i: (self.in_quote(mentions[i]), i))
+        for i in order:
+            readings[i] = getattr(self, mentions[i].rule.method)(mentions[i])
+            if self.news is None and not self.in_quote(mentions[i]) and readings[i].granularity == "day":
+                self.news = (readings[i].at, mentions[i].text)
+        self._link(mentions, readings)
+        return [self._timex(m, r) for m, r in zip(mentions, readings) if r is not None]
+
+    # ---- context ---------------------------------------------------------------------------
+
+    def tense(self, m: Mention) -> Tense | None:
+        """Direction words ('depuis') first, then the governing verb's tense."""
+        if m.start not in self._tense:
+            before = self.doc.text[max(0, m.start - 12):m.start].lower().replace("’", "'").split()
+            cue = lookup("direction_cue", " ".join(before[-2:])) or lookup("direction_cue", before[-1] if before else None)
+            self._tense[m.start] = cue or governing_tense(self.doc, m.start, m.end)
+        return self._tense[m.start]
+
+    def in_quote(self, m: Mention) -> bool:
+        return any(a <= m.start and m.end <= b for a, b in self.quotes)
+
+    def base(self) -> str:
+        return self.pub.anchor if self.pub else "no-dct"
+
+    def direction(self, m: Mention) -> str:
+        """'prochain' is strictly after, 'dernier' strictly before; else the verb decides; else nearest."""
+        if m.get("rel") and lookup("next", m.get("rel")):
+            return "after"
+        if m.get("rel") and lookup("last", m.get("rel")):
+            return "before"
+        return {"past": "back", "future": "forward"}.get(self.tense(m) or "", "nearest")
+
+    def choose(self, candidates: list[Point], direction: str) -> Point:
+        """Pick the candidate (e.g. the year of 'le 10 janvier') compatible with the direction for some
+        feasible publication day, nearest to the feasible days; ties go to the later one."""
+        lo, hi = (self.pub.lo, self.pub.hi) if self.pub else (candidates[0].first, candidates[-1].last)
+        ok = {
+            "back": lambda c: c.first <= hi, "before": lambda c: c.last < hi,
+            "forward": lambda c: c.last >= lo, "after": lambda c: c.first > lo,
+        }.get(direction, lambda c: True)
+        pool = [c for c in candidates if ok(c)] or candidates
+
+        def distance(c: Point) -> tuple[int, date]:
+            gap = max((lo - c.last).days, (c.first - hi).days, 0)
+            return gap, -c.first.toordinal()
+
+        return min(pool, key=distance)
+
+    # ---- rules: one method per 'rule' name in patterns.json --------------------------------
+
+    def date(self, m: Mention) -> Reading | None:
+        d, month = (1 if m.get("day") in ("1er", "premier") else int(m.get("day") or 0)), lookup("month", m.get("month"))
+        wd = lookup("weekday", m.get("wd"))
+        if m.get("year"):
+            y = _year(m.get("year"), self.dct.start.year if self.dct else None)
+            text = f"{d} {m.get('month')} {y}"
+            found = _absolute_day(text) if len(m.get("year")) == 4 else days.safe_date(y, month, d)
+            return Reading("DATE", "day", "absolute", point=days.day(found)) if found else None
+        if self.pub is None:
+            return Reading("DATE", "day", "no-dct", value=f"XXXX-{month:02d}-{d:02d}")
+        years = range(self.pub.lo.year - 1, self.pub.hi.year + 2)
+        candidates = [days.day(c) for y in years if (c := days.safe_date(y, month, d))]
+        if wd:
+            candidates = [c for c in candidates if c.first.isoweekday() == wd] or candidates
+        direction = self.direction(m)
+        point = self.choose(candidates, direction)
+        self._constrain(point.first, self.tense(m), m.text)
+        why = "weekday" if wd else direction
+        return Reading("DATE", "day", f"{self.base()}+year:{why}", point=point)
+
+    def date_numeric(self, m: Mention) -> Reading | None:
+        y = _year(m.get("year"), self.dct.start.year if self.dct else None)
+        found = days.safe_date(y, int(m.get("month")), int(m.get("day")))
+        return Reading("DATE", "day", "absolute", point=days.day(found)) if found else None
+
+    def month(self, m: Mention) -> Reading | None:
+        month = lookup("month", m.get("month"))
+        if m.get("year"):
+            y = _year(m.get("year"), self.dct.start.year if self.dct else None)
+            return Reading("DATE", "month", "absolute", point=days.month(y, month))
+        if self.pub is None:
+            return Reading("DATE", "month", "no-dct", value=f"XXXX-{month:02d}")
+        years = range(self.pub.lo.year - 1, self.pub.hi.year + 2)
+        direction = self.direction(m)
+        point = self.choose([days.month(y, month) for y in years], direction)
+        return Reading("DATE", "month", f"{self.base()}+year:{direction}", point=point)
+
+    def year(self, m: Mention) -> Reading:
+        return Reading("DATE", "year", "absolute", point=days.year(int(m.get("year"))))
+
+    def decade(self, m: Mention) -> Reading:
+        raw = m.get("decade")
+        if raw.isdigit():
+            first = int(raw) if len(raw) == 4 else 1900 + int(raw)
+        else:
+            first = 1900 + 10 * lookup("decade_word", raw)
+        return Reading("DATE", "decade", "absolute", point=days.decade(first))
+
+    def century(self, m: Mention) -> Reading:
+        raw = m.get("century")
+        number = int(raw) if raw.isdigit() else lookup("century_roman", raw)
+        return Reading("DATE", "century", "absolute", point=days.century(number))
+
+    def deictic(self, m: Mention) -> Reading:
+        k = lookup("deictic_day", m.get("deic"))
+        ref, how = self.speech_day(m)
+        suffix, type_, gran = self._time_suffix(m)
+        wd = lookup("weekday", m.get("wd"))
+        if wd and ref is None:
+            self.pub and self.pub.narrow(lambda p: (p + timedelta(days=k)).isoweekday() == wd, m.text)
+        at = self._shifted(ref, k, suffix)
+        return Reading(type_, gran, f"{how}{k:+d}d", at=at, value="XXXX-XX-XX" + suffix, suffix=suffix)
+
+    def weekday(self, m: Mention) -> Reading:
+        wd = lookup("weekday", m.get("wd"))
+        direction = self.direction(m)
+        ref, how = self.speech_day(m)
+        suffix, type_, gran = self._time_suffix(m)
+
+        def at(p: date) -> Point:
+            return days.day(days.weekday_near(ref(p).first if ref else p, wd, direction), suffix)
+
+        return Reading(type_, gran, f"{how}+weekday:{direction}", at=at, value=f"XXXX-WXX-{wd}" + suffix, suffix=suffix)
+
+    def period(self, m: Mention) -> Reading | None:
+        unit = lookup("period", m.get("period"))
+        rel = m.get("rel")
+        if not rel and not lookup("this", m.get("det")):
+            return None
+        k = 0 if not rel or rel.startswith("en") else lookup("next", rel) or lookup("last", rel)
+        ref, how = self.speech_day(m)
+        past_weekend = unit == "WE" and k == 0 and self.tense(m) == "past"
+
+        def at(p: date) -> Point:
+            p = ref(p).first if ref else p
+            shift = -1 if past_weekend and p.isoweekday() < 6 else k
+            return days.shift(days.period_of(p, unit), unit, shift)
+
+        fallback = {"W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Q": "XXXX-QX"}.get(unit, "XXXX")
+        return Reading("DATE", _GRANULARITY[unit], f"{how}{k:+d}{unit}", at=at, value=fallback)
+
+    def season(self, m: Mention) -> Reading:
+        code = lookup("season", m.get("season"))
+        if m.get("year"):
+            return Reading("DATE", "season", "absolute", point=days.season(int(m.get("year")), code))
+        if self.pub is None or not (m.get("det") in ("ce", "cet") or m.get("rel") or self.tense(m) == "past"):
+            return Reading("DATE", "season", "generic", value=f"XXXX-{code}")
+        years = range(self.pub.lo.year - 1, self.pub.hi.year + 2)
+        direction = self.direction(m)
+        point = self.choose([days.season(y, code) for y in years], direction)
+        return Reading("DATE", "season", f"{self.base()}+year:{direction}", point=point)
+
+    def part_of_day(self, m: Mention) -> Reading:
+        """'ce soir' is tonight; 'la nuit', 'le matin même' belong to the day last talked about."""
+        code = lookup("part_of_day", m.get("pod"))
+        if lookup("this", m.get("det")):
+            ref, how = self.speech_day(m)
+            return Reading("TIME", "part_of_day", how, at=self._shifted(ref, 0, f"T{code}"),
+                           value=f"XXXX-XX-XXT{code}", suffix=f"T{code}")
+        return Reading("TIME", "part_of_day", "ref", value=f"T{code}", suffix=f"T{code}")
+
+    def generic_part_of_day(self, m: Mention) -> Reading:
+        return Reading("TIME", "part_of_day", "generic", value=f"T{lookup('pod_adjective', m.get('pod'))}")
+
+    def clock(self, m: Mention) -> Reading:
+        if m.get("word"):
+            hhmm = lookup("clock_word", m.get("word"))
+        else:
+            hhmm = f"{int(m.get('h')):02d}:{int(m.get('m') or 0):02d}"
+        return Reading("TIME", "time", "ref", value=f"T{hhmm}", suffix=f"T{hhmm}")
+
+    def anaphoric(self, m: Mention) -> Reading:
+        k = lookup("anaphoric_day", m.get("ana"))
+        suffix, type_, gran = self._time_suffix(m)
+        return Reading(type_, gran, f"ref{k:+d}d", value=f"{k}", suffix=suffix)
+
+    def duration(self, m: Mention) -> Reading | None:
+        if m.get("noun"):
+            value = lookup("unit_noun", m.get("noun"))
+            return Reading("DURATION", _GRANULARITY.get(value[-1], "none"), "duration", value=value)
+        unit = lookup("unit", m.get("unit"))
+        n = _number(m.get("n"))
+        if m.get("vague") or (m.get("rel") and n is None):
+            amount = "X"
+        elif n is None:
+            return None
+        else:
+            amount = _fmt(n * 6 if unit == "6M" else n)
+        t = "T" if unit.startswith("T") else ""
+        return Reading("DURATION", _GRANULARITY[unit], "duration",
+                       value=f"P{t}{amount}{_DURATION_UNIT.get(unit, unit)}")
+
+    def set(self, m: Mention) -> Reading:
+        if m.get("adj"):
+            value = lookup("set_adjective", m.get("adj"))
+            return Reading("SET", _GRANULARITY.get(value[-1], "none"), "set", value=value)
+        wd = lookup("weekday", m.get("wd")) or lookup("weekday_plural", m.get("wd"))
+        if wd:
+            return Reading("SET", "day", "set", value=f"XXXX-WXX-{wd}")
+        unit = lookup("unit", m.get("unit"))
+        n = _number(m.get("n")) or 1
+        t = "T" if unit.startswith("T") else ""
+        amount = _fmt(n * 6 if unit == "6M" else n)
+        return Reading("SET", _GRANULARITY[unit], "set", value=f"P{t}{amount}{_DURATION_UNIT.get(unit, unit)}")
+
+    def vague(self, m: Mention) -> Reading:
+        return Reading("TIME", "none", self.base(), value=lookup("vague", m.get("vague")))
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    def _time_suffix(self, m: Mention) -> tuple[str, TimexType, Granularity]:
+        if m.get("clock"):
+            word = lookup("clock_word", m.get("clock"))
+            hhmm = word or ":".join(f"{int(x):02d}" for x in (re.findall(r"\d+", m.get("clock")) + ["0"])[:2])
+            return f"T{hhmm}", "TIME", "time"
+        if m.get("pod"):
+            return f"T{lookup('part_of_day', m.get('pod'))}", "TIME", "part_of_day"
+        return "", "DATE", "day"
+
+    @staticmethod
+    def _shifted(ref: Relative | None, k: int, suffix: str) -> Relative:
+        def at(p: date) -> Point:
+            base = ref(p).first if ref else p
+            return days.day(base + timedelta(days=k), suffix)
+
+        return at
+
+    def _constrain(self, d: date, tense: Tense | None, why: str) -> None:
+        """A past event is not after publication; a future one not before."""
+        if self.pub is None or tense not in ("past", "future"):
+            return
+        if tense == "past":
+            self.pub.narrow(lambda p: p >= d, f"{why}<=P")
+        else:
+            self.pub.narrow(lambda p: p <= d, f"{why}>=P")
+
+    def speech_day(self, m: Mention) -> tuple[Relative | None, str]:
+        """Quoted 'demain' counts from the day of the statement: the day of the news when the
+        article gives it, else the publication day."""
+        if self.news is not None and self.in_quote(m):
+            return self.news[0], f"quote:speech-day={self.news[1]}@{self.base()}"
+        tense = self.tense(m) if m.rule.method in ("weekday", "period") else None
+        return None, self.base() + (f"+tense:{tense}" if tense else "")
+
+    def _link(self, mentions: list[Mention], readings: list[Reading | None]) -> None:
+        """Give clock times, 'la nuit' and 'le lendemain' the day they hang on: a day named
+        earlier in the sentence, else later in it (not for 'le lendemain'), else earlier in the text."""
+        sents = [self._sentence(m) for m in mentions]
+        for i, (m, r) in enumerate(zip(mentions, readings)):
+            if r is None or not r.anchor.startswith("ref"):
+                continue
+            before = [j for j in range(i - 1, -1, -1) if readings[j] is not None and readings[j].is_day]
+            after = [j for j in range(i + 1, len(mentions)) if readings[j] is not None and readings[j].is_day
+                     and sents[j] == sents[i] and m.rule.method != "anaphoric"]
+            same = [j for j in before if sents[j] == sents[i]]
+            j = (same or after or before or [None])[0]
+            readings[i] = self._anchored(r, readings[j], mentions[j].text if j is not None else None)
+
+    def _anchored(self, r: Reading, ref: Reading | None, ref_text: str | None) -> Reading:
+        """`r` ('ref', value = day offset for 'le lendemain') resolved against the day of `ref`."""
+        k = int(r.value) if r.value and r.value.lstrip("-").isdigit() else 0
+        if ref is None:
+            at, how = self._shifted(None, k, r.suffix), self.base()
+        else:
+            at, how = self._shifted(ref.at or (lambda p, pt=ref.point: pt), k, r.suffix), f"ref:{ref_text}"
+        return Reading(r.type, r.granularity, f"{how}{k:+d}d", at=at, value="XXXX-XX-XX" + r.suffix, suffix=r.suffix)
+
+    def _sentence(self, m: Mention) -> int:
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        return span[0].sent.start if span is not None and len(span) and self.doc.has_annotation("SENT_START") else -1
+
+    def _keep(self, m: Mention) -> bool:
+        """Drop matches whose POS rules them out ('a été' is not summer) and ages ('une fillette de 6 ans')."""
+        for group, tags in m.rule.deny_pos.items():
+            if group in m.spans:
+                span = self.doc.char_span(*m.spans[group], alignment_mode="expand")
+                if span is not None and len(span) and span[0].pos_ in tags:
+                    return False
+        if m.rule.method == "duration" and lookup("unit", m.get("unit")) == "Y":
+            ctx = _AGE_CONTEXT.search(self.doc.text[max(0, m.start - 30):m.start])
+            if ctx and lookup("age_noun", ctx.group(1)):
+                return False
+        return True
+
+    def _timex(self, m: Mention, r: Reading) -> Timex:
+        earliest = latest = None
+        value = r.value
+        if r.point is not None:
+            value, earliest, latest = r.point.value, r.point.first, r.point.last
+        elif r.at is not None and self.pub is not None:
+            a, b = r.at(self.pub.lo), r.at(self.pub.hi)
+            value, earliest, latest = (a.value if a == b else _vague_value(a, b, r)), a.first, b.last
+        elif value in _REFS_OPEN and self.pub is not None:
+            lo_open, hi_open = _REFS_OPEN[value]
+            earliest = self.pub.lo if lo_open else None
+            latest = self.pub.hi if hi_open else None
+        anchor = r.anchor
+        if self.pub is not None and self.pub.narrowed and r.at is not None:
+            anchor += "|P:" + ",".join(self.pub.narrowed)
+        return Timex(m.start, m.end, m.text, r.type, value,
+                     earliest.isoformat() if earliest else None, latest.isoformat() if latest else None,
+                     r.granularity, anchor)
+
+
+def resolve(doc: Doc, dct: DocDate | None) -> list[Timex]:
+    """The timexes of a parsed doc, resolved against its document date (None: underspecified values)."""
+    return DocResolver(doc, dct).run()
+
+
+def _vague_value(a: Point, b: Point, r: Reading) -> str:
+    """Same weekday everywhere: say so (XXXX-WXX-3); else keep the fields all readings share."""
+    if r.granularity != "day" and not r.suffix or a.first == b.first:
+        return days.underspecified(a.value, b.value)
+    if (b.first - a.first).days % 7 == 0:
+        return f"XXXX-WXX-{a.first.isoweekday()}{r.suffix}"
+    return days.underspecified(a.value, b.value)
