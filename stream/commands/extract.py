@@ -51,13 +51,18 @@ def _decode(data: bytes, path: Path) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from stream.core.pipeline import Extractor
 
-    articles = list(load_articles(args.paths))
+    articles = list(load_articles(args.paths))  # read all first: a bad file fails before the model loads
     extractor = Extractor(args.model or Settings.from_env().model)
     out = sys.stdout.buffer
+    progress = tqdm(total=len(articles), desc="extract", unit="article", disable=None, file=sys.stderr)
     for result in extractor.run(article for _, article in articles):
+        progress.update()
         for event in result.events:
             out.write(orjson.dumps(event.to_dict()) + b"\n")
         out.flush()
+    progress.close()
     return 0
