@@ -47,8 +47,12 @@ def verb_tense(verb: Token) -> Tense | None:
             return "past"
         return tense
     if verb.morph.get("VerbForm") == ["Inf"]:
-        head = verb.head
-        return verb_tense(head) if head is not verb and head.pos_ in ("VERB", "AUX") else None
+        head = verb.head  # 'va se tenir jeudi', 'doit signer lundi'; other infinitives say nothing
+        if head is not verb and head.lemma_ in _FUTURE_AUX and _morph_tense(head) == "present":
+            return "future"
+        return None
+    if verb.morph.get("VerbForm") == ["Part"]:
+        return None  # a bare participle: 'réélu dimanche' looks back, 'prévue le 15' forward
     return _morph_tense(verb)
 
 
@@ -57,7 +61,7 @@ def _morph_tense(token: Token) -> Tense | None:
         return "future"
     tense = token.morph.get("Tense")
     if not tense:
-        return "past" if token.morph.get("VerbForm") == ["Part"] else None
+        return None
     return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(tense[0])
 
 

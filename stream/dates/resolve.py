@@ -32,9 +32,10 @@ _GRANULARITY: dict[str, Granularity] = {
     "6M": "month", "Q": "quarter", "Y": "year", "DE": "decade", "CE": "century",
 }
 _DURATION_UNIT = {"TS": "S", "TM": "M", "TH": "H", "6M": "M"}
-_DEPENDENT = {"clock", "anaphoric"}
 _REFS_OPEN = {"PAST_REF": (False, True), "FUTURE_REF": (True, False), "PRESENT_REF": (True, True)}
-_AGE_CONTEXT = re.compile(r"([\w-]+)\s+d[e']\s*$")
+_AGE_BEFORE = re.compile(r"(?:([\w-]+)\s+d[e']|[,(])\s*$")
+_AGE_AFTER = re.compile(r"\s*[,)]")
+_OF_BEFORE = re.compile(r"(?:\bde|\bd')\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +119,11 @@ def _number(text: str | None) -> float | None:
     return sum(parts) if all(p is not None for p in parts) else None
 
 
+def _is_this(m: Mention) -> bool:
+    """'ce', 'cet', 'cette': the period containing the reference day."""
+    return lookup("this", m.get("det")) is not None
+
+
 def _fmt(n: float) -> str:
     return str(int(n)) if n == int(n) else f"{n:g}"
 
@@ -151,7 +157,7 @@ class DocResolver:
         readings: list[Reading | None] = [None] * len(mentions)
         relative = ("deictic", "weekday")
         for i, m in enumerate(mentions):
-            if m.rule.method not in _DEPENDENT and m.rule.method not in relative:
+            if m.rule.method not in relative:
                 readings[i] = getattr(self, m.rule.method)(m)
         order = sorted((i for i, m in enumerate(mentions) if m.rule.method in relative),
                        key=lambda i: (self.in_quote(mentions[i]), i))
@@ -269,6 +275,8 @@ class DocResolver:
 
     def weekday(self, m: Mention) -> Reading:
         wd = lookup("weekday", m.get("wd"))
+        if m.get("det") == "le" and not (m.get("rel") or m.get("pod") or m.get("same")):
+            return Reading("SET", "day", "set:habitual", value=f"XXXX-WXX-{wd}")  # 'ouvert le mercredi'
         direction = self.direction(m)
         ref, how = self.speech_day(m)
         suffix, type_, gran = self._time_suffix(m)
@@ -281,7 +289,7 @@ class DocResolver:
     def period(self, m: Mention) -> Reading | None:
         unit = lookup("period", m.get("period"))
         rel = m.get("rel")
-        if not rel and not lookup("this", m.get("det")):
+        if not rel and not _is_this(m):
             return None
         k = 0 if not rel or rel.startswith("en") else lookup("next", rel) or lookup("last", rel)
         ref, how = self.speech_day(m)
@@ -309,7 +317,7 @@ class DocResolver:
     def part_of_day(self, m: Mention) -> Reading:
         """'ce soir' is tonight; 'la nuit', 'le matin même' belong to the day last talked about."""
         code = lookup("part_of_day", m.get("pod"))
-        if lookup("this", m.get("det")):
+        if _is_this(m):
             ref, how = self.speech_day(m)
             return Reading("TIME", "part_of_day", how, at=self._shifted(ref, 0, f"T{code}"),
                            value=f"XXXX-XX-XXT{code}", suffix=f"T{code}")
@@ -410,7 +418,7 @@ class DocResolver:
                      and sents[j] == sents[i] and m.rule.method != "anaphoric"]
             same = [j for j in before if sents[j] == sents[i]]
             j = (same or after or before or [None])[0]
-            readings[i] = self._anchored(r, readings[j], mentions[j].text if j is not None else None)
+            readings[i] = self._anchored(r, None, None) if j is None else self._anchored(r, readings[j], mentions[j].text)
 
     def _anchored(self, r: Reading, ref: Reading | None, ref_text: str | None) -> Reading:
         """`r` ('ref', value = day offset for 'le lendemain') resolved against the day of `ref`."""
@@ -432,10 +440,13 @@ class DocResolver:
                 span = self.doc.char_span(*m.spans[group], alignment_mode="expand")
                 if span is not None and len(span) and span[0].pos_ in tags:
                     return False
+        before = self.doc.text[max(0, m.start - 30):m.start]
+        if m.rule.name == "season" and not m.get("det") and _OF_BEFORE.search(before):
+            return False  # 'les Jeux d'hiver', 'sports d'été' name a kind, not a time
         if m.rule.method == "duration" and lookup("unit", m.get("unit")) == "Y":
-            ctx = _AGE_CONTEXT.search(self.doc.text[max(0, m.start - 30):m.start])
-            if ctx and lookup("age_noun", ctx.group(1)):
-                return False
+            ctx = _AGE_BEFORE.search(before)
+            if ctx and (lookup("age_noun", ctx.group(1)) or not ctx.group(1) and _AGE_AFTER.match(self.doc.text, m.end)):
+                return False  # 'une fillette de 6 ans', 'Jean Dupont, 38 ans,'
         return True
 
     def _timex(self, m: Mention, r: Reading) -> Timex:
