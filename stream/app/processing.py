@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import base64
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
 from stream.core.article import Article, ArticleError, article_from_bytes
+from stream.core.language import detect_language
 from stream.core.pipeline import Extractor
 from stream.core.records import DeadLetter, DeadLetterReason, ExtractorInfo
 
@@ -41,6 +42,7 @@ class Outcome:
     events: list[dict[str, Any]] = field(default_factory=list)
     dead_letter: dict[str, Any] | None = None
     truncated: bool = False
+    lang: str | None = None  # explicit or detected; None: too short to tell (processed as French)
 
 
 @dataclass(slots=True)
@@ -77,14 +79,25 @@ def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: E
 
 
 def _admit(msg: RawMessage, info: ExtractorInfo) -> Outcome | Article:
-    """Parse at the edge: an `Article`, or the dead-letter outcome explaining why not."""
+    """Parse at the edge: an `Article`, or the dead-letter outcome explaining why not.
+
+    Language routing (README): an explicit ``lang`` wins; without one, the language is
+    detected, and a text too short to tell is taken as French.
+    """
     try:
         article = article_from_bytes(msg.value, msg.key)
     except ArticleError as exc:
         return Outcome(msg, dead_letter=dead_letter(msg, exc.reason, str(exc), info))
-    if article.lang and article.lang.lower()[:2] not in SUPPORTED_LANGUAGES:
-        return Outcome(msg, article.id, dead_letter=dead_letter(
-            msg, "unsupported_language", f"language {article.lang!r} is not supported yet", info, article.id))
+    if article.lang:
+        lang, why = article.lang.lower()[:2], f"language {article.lang!r}"
+    else:
+        detection = detect_language(article.text)
+        lang, why = detection.lang, detection.explain()
+        if lang is not None:
+            article = replace(article, lang=lang)  # the contract: "detected when absent"
+    if lang is not None and lang not in SUPPORTED_LANGUAGES:
+        return Outcome(msg, article.id, lang=lang, dead_letter=dead_letter(
+            msg, "unsupported_language", f"{why}: not supported yet", info, article.id))
     return article
 
 
@@ -104,7 +117,7 @@ def process_batch(messages: list[RawMessage]) -> BatchResult:
             outcomes.append(None)
     t1 = time.perf_counter()
     for index, msg, article in todo:
-        outcomes[index] = Outcome(msg, article.id, truncated=article.truncated)
+        outcomes[index] = Outcome(msg, article.id, truncated=article.truncated, lang=article.lang)
     try:
         for (index, _, _), result in zip(todo, _extractor.run(a for _, _, a in todo), strict=True):
             outcomes[index].events = [e.to_dict() for e in result.events]  # type: ignore[union-attr]
@@ -122,4 +135,5 @@ def _extract_one(msg: RawMessage, article: Article, info: ExtractorInfo) -> Outc
     except Exception as exc:  # noqa: BLE001 - the article is dead-lettered, the worker goes on
         return Outcome(msg, article.id, dead_letter=dead_letter(
             msg, "extraction_failed", f"{type(exc).__name__}: {exc}", info, article.id))
-    return Outcome(msg, article.id, events=[e.to_dict() for e in events], truncated=article.truncated)
+    return Outcome(msg, article.id, events=[e.to_dict() for e in events], truncated=article.truncated,
+                   lang=article.lang)
