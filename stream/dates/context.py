@@ -39,7 +39,10 @@ def verb_tense(verb: Token) -> Tense | None:
     """Past for passé composé / imparfait / plus-que-parfait, future for futur, conditional and 'aller' + inf."""
     auxes = [c for c in verb.children if c.dep_ in _AUX_DEPS]
     if auxes:
-        aux = auxes[0]
+        tense_aux = [c for c in auxes if c.dep_ != "aux:pass"]
+        if not tense_aux:
+            return _morph_tense(auxes[0])  # passive: 'est prévue' is present, 'sera signé' future
+        aux = tense_aux[0]
         tense = _morph_tense(aux)
         if aux.lemma_ in _FUTURE_AUX and verb.morph.get("VerbForm") == ["Inf"] and tense == "present":
             return "future"

@@ -35,6 +35,7 @@ _DURATION_UNIT = {"TS": "S", "TM": "M", "TH": "H", "6M": "M"}
 _REFS_OPEN = {"PAST_REF": (False, True), "FUTURE_REF": (True, False), "PRESENT_REF": (True, True)}
 _AGE_BEFORE = re.compile(r"(?:([\w-]+)\s+d[e']|[,(])\s*$")
 _AGE_AFTER = re.compile(r"\s*[,)]")
+_OF_AFTER = re.compile(r"\s+d[e'’]", re.IGNORECASE)
 _OF_BEFORE = re.compile(r"(?:\bde|\bd')\s*$", re.IGNORECASE)
 
 
@@ -443,10 +444,12 @@ class DocResolver:
         before = self.doc.text[max(0, m.start - 30):m.start]
         if m.rule.name == "season" and not m.get("det") and _OF_BEFORE.search(before):
             return False  # 'les Jeux d'hiver', 'sports d'été' name a kind, not a time
-        if m.rule.method == "duration" and lookup("unit", m.get("unit")) == "Y":
+        if m.rule.method == "duration" and m.get("unit") in ("an", "ans"):
             ctx = _AGE_BEFORE.search(before)
-            if ctx and (lookup("age_noun", ctx.group(1)) or not ctx.group(1) and _AGE_AFTER.match(self.doc.text, m.end)):
-                return False  # 'une fillette de 6 ans', 'Jean Dupont, 38 ans,'
+            after = self.doc.text[m.end:m.end + 4]
+            if ctx and (lookup("age_noun", ctx.group(1)) or ctx.group(1) and not _OF_AFTER.match(after)
+                        or not ctx.group(1) and _AGE_AFTER.match(after)):
+                return False  # 'une fillette de 6 ans', 'Jean Dupont, 38 ans,'; not 'de trois ans de tractations'
         return True
 
     def _timex(self, m: Mention, r: Reading) -> Timex:
