@@ -1,20 +1,302 @@
-"""spaCy component that extracts diplomatic events (placeholder: extracts none yet)."""
+"""spaCy component ``stream_events``: diplomatic events from French news.
+
+Pipeline per doc: actor mentions (gazetteer, roles, persons) → shared context
+(clauses, quotes and their speakers, modality cues) → trigger matches from
+``data/triggers.jsonl`` → one candidate per trigger with type, CAMEO, actors,
+modality, time and venue → merging of mentions of the same event.
+"""
 
 from __future__ import annotations
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+import stream
+from stream.core.records import Actor, ExtractorInfo, Location, TimeInfo, Timex
+from stream.events.actors import ActorFinder, Mention
+from stream.events.context import DocContext, build_context
+from stream.events.lexicon import Lexicon, TriggerRule, build_lexicon
+from stream.events.merge import Candidate, merge
+
+#: Types whose content words (a meeting noun) are the object, not a second event.
+_GOVERNING = {"APPEAL", "DEMAND", "PROPOSAL", "REJECTION", "WARNING"}
+_TARGETED = {"WARNING", "DEMAND", "APPEAL", "ACCUSATION", "PROPOSAL", "REJECTION", "SANCTION"}
+_AGENT_PREPS = {"par", "de", "du", "des", "d'", "d’"}
+_NEGATORS = {"pas", "jamais", "aucun", "aucune", "nullement", "point"}
 
 
 @Language.factory("stream_events", default_config={"model": ""})
 def make_events(nlp: Language, name: str, model: str) -> "EventExtractor":
-    return EventExtractor(model)
+    return EventExtractor(build_lexicon(nlp), model)
 
 
 class EventExtractor:
-    def __init__(self, model: str) -> None:
-        self.model = model
+    """Sets ``doc._.events`` from trigger patterns, actor rules and merging."""
+
+    def __init__(self, lexicon: Lexicon, model: str) -> None:
+        self.lex = lexicon
+        self.actors = ActorFinder(lexicon)
+        self.info = ExtractorInfo(version=stream.__version__, model=model)
+        self.planned = set(lexicon.cues["planned"])
+        self.irrealis = set(lexicon.cues["irrealis"])
+        self.non_event_heads = set(lexicon.cues["non_event_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.events = []
+        ctx = build_context(doc, self.actors(doc), self.lex)
+        article = doc._.article
+        candidates = self.candidates(ctx, doc._.timexes or [], _dct_time(article))
+        doc._.events = merge(candidates, getattr(article, "id", "") or "", self.info)
         return doc
+
+    def candidates(self, ctx: DocContext, timexes: list[Timex], dct: TimeInfo | None) -> list[Candidate]:
+        doc = ctx.doc
+        spans = _triggers(doc, self.lex)
+        out: list[Candidate] = []
+        for n, span in enumerate(spans):
+            rule = self.lex.rules[int(span.label_)]
+            cand = self._candidate(ctx, spans, n, rule, timexes, dct)
+            if cand is not None:
+                out.append(cand)
+        return _drop_governed(out)
+
+    def _candidate(self, ctx: DocContext, spans: list[Span], n: int, rule: TriggerRule,
+                   timexes: list[Timex], dct: TimeInfo | None) -> Candidate | None:
+        doc = ctx.doc
+        span = spans[n]
+        if span.start in ctx.attribution_tokens:
+            return None
+        speaker = ctx.speaker_for(span.start)
+        if rule.speech and (speaker is None or ctx.quote_of[span.start] < 0):
+            return None
+        modality = self._modality(ctx, span)
+        if span.root.pos_ == "NOUN" and span.start > 1 and doc[span.start - 1].lower_ in {"de", "des", "du", "d'", "d’"} \
+                and doc[span.start - 2].lemma_ in self.non_event_heads:
+            return None
+        if modality is None or (rule.only_conditional and modality != "conditional"):
+            return None
+        if rule.speech and modality == "conditional":
+            return None
+        etype, cameo = rule.type, rule.cameo
+        if modality == "conditional" and rule.if_conditional:
+            etype, cameo = rule.if_conditional["type"], rule.if_conditional["cameo"]
+        cameo = _refine(doc, span, rule, cameo)
+        start, end = _window(ctx, spans, n)
+        source, targets, participants = self._roles(ctx, span, rule, etype, start, end, speaker)
+        sent = span.sent
+        return Candidate(
+            type=etype, cameo=cameo, frame=rule.frame, trigger=span, sentence=sent,
+            source=source, targets=targets, participants=participants,
+            location=_location(ctx, start, end) if etype == "MEETING" else None,
+            time=_time(span, sent, timexes, dct), modality=modality,
+            speaker=speaker.actor if speaker else None,
+            nominal=span.root.pos_ in {"NOUN", "PROPN"},
+        )
+
+    def _modality(self, ctx: DocContext, span: Span) -> str | None:
+        """negated > conditional > reported > planned > asserted; None when only hoped for."""
+        doc, sent = ctx.doc, span.sent
+        before = doc[max(sent.start, span.start - 4):span.start]
+        after = doc[span.end:min(sent.end, span.end + 2)]
+        inside = doc[span.start:span.end]
+        if any(t.lower_ in {"ne", "n'", "n’"} for t in list(before) + list(inside)) and \
+                any(t.lower_ in _NEGATORS for t in list(before) + list(inside) + list(after)):
+            return "negated"
+        if any(t.lower_ == "sans" for t in doc[max(sent.start, span.start - 2):span.start]):
+            return "negated"
+        clause = ctx.clause_of[span.start]
+        for t in doc[sent.start:span.start]:
+            if t.lemma_ in self.irrealis and t.i + 1 < sent.end and doc[t.i + 1].lower_ in {"que", "qu'", "qu’"}:
+                return None
+        if any(i in ctx.conditional_at for i in range(sent.start, sent.end)):
+            return "conditional"
+        if sent.start in ctx.reported_sents:
+            return "reported"
+        near = doc[max(sent.start, span.start - 5):min(sent.end, span.end + 5)]
+        if any((t.lower_ in self.planned or "Fut" in t.morph.get("Tense")) and ctx.clause_of[t.i] == clause for t in near):
+            return "planned"
+        return "asserted"
+
+    def _roles(self, ctx: DocContext, span: Span, rule: TriggerRule, etype: str, start: int, end: int,
+               speaker: Mention | None) -> tuple[Actor | None, list[Actor], list[Actor]]:
+        """Source, targets and participants from the trigger's clause window."""
+        inside = ctx.actors_in(start, end)
+        before = [m for m in inside if m.end <= span.start]
+        after = [m for m in inside if m.start >= span.end]
+        if etype == "MEETING":
+            if span.root.pos_ in {"NOUN", "PROPN"} and after:
+                before = [m for m in before if m.end > span.start - 1]
+            venue_orgs = [m for m in ctx.actors_in(start, end, places=True) if m.place and m.actor and m.actor.kind == "organisation"]
+            parts = _unique(m.actor for m in before + after + venue_orgs if m.actor)
+            if not parts:
+                sent = span.sent
+                parts = _unique(m.actor for m in ctx.actors_in(sent.start, sent.end) if m.actor)
+                if speaker and speaker.actor:
+                    parts = _unique([*parts, speaker.actor])
+            return None, [], parts
+        if rule.speaker_source:
+            source = speaker.actor if speaker else None
+            targets = [m.actor for m in before + after if m.actor and not _same(m.actor, source)]
+            return source, _unique(targets), []
+        src = self._source(ctx, span, before, after, speaker)
+        source = src.actor if src else None
+        targets = [m.actor for m in after if m is not src and m.actor and not _same(m.actor, source)]
+        if not targets:
+            targets = [m.actor for m in before if m is not src and m.actor and not _same(m.actor, source)]
+        if not targets and etype in _TARGETED:
+            sent = span.sent
+            targets = [m.actor for m in ctx.actors_in(sent.start, sent.end)
+                       if m is not src and m.actor and not _same(m.actor, source) and m is not speaker]
+        return source, _unique(targets), []
+
+    def _source(self, ctx: DocContext, span: Span, before: list[Mention], after: list[Mention],
+                speaker: Mention | None) -> Mention | None:
+        """Who acts: an agent after a noun trigger, the dependency subject, the clause's first actor, the speaker."""
+        doc = ctx.doc
+        if span.root.pos_ in {"NOUN", "PROPN"}:
+            for m in after:
+                gap = doc[span.end:m.start]
+                if len(gap) <= 3 and gap and any(t.lower_ in _AGENT_PREPS for t in gap):
+                    return m
+        subj = _dep_subject(span)
+        if subj is not None:
+            for m in ctx.mentions:
+                if m.actor and m.start <= subj.i < m.end and not m.is_place:
+                    return m
+        if before:
+            return before[0]
+        return speaker or _previous_source(ctx, span)
+
+
+def _triggers(doc: Doc, lex: Lexicon) -> list[Span]:
+    """Trigger matches, longest first on overlaps, in text order."""
+    spans = [Span(doc, s, e, label=str(k_)) for k, s, e in lex.triggers(doc) for k_ in [doc.vocab.strings[k]]]
+    chosen: list[Span] = []
+    taken: set[int] = set()
+    for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, int(s.label_))):
+        if taken.isdisjoint(range(span.start, span.end)):
+            chosen.append(span)
+            taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+def _refine(doc: Doc, span: Span, rule: TriggerRule, cameo: str) -> str:
+    """The most specific CAMEO code the trigger's object words support."""
+    if not rule.refine:
+        return cameo
+    window = doc[span.start:min(span.sent.end, span.end + 6)]
+    for tok in window:
+        code = rule.refine.get(tok.lemma_) or rule.refine.get(tok.lower_)
+        if code:
+            return code
+    return cameo
+
+
+def _window(ctx: DocContext, spans: list[Span], n: int) -> tuple[int, int]:
+    """The trigger's clause, cut at neighbouring triggers of the same clause."""
+    span = spans[n]
+    clause = ctx.clause_of[span.start]
+    sent = span.sent
+    start = span.start
+    while start > sent.start and ctx.clause_of[start - 1] == clause:
+        start -= 1
+    end = span.end
+    while end < sent.end and ctx.clause_of[end] == clause:
+        end += 1
+    if n > 0 and spans[n - 1].end > start and spans[n - 1].end <= span.start and ctx.clause_of[spans[n - 1].start] == clause:
+        start = max(start, _first_actor_start(ctx, start, spans[n - 1].end))
+    nxt = spans[n + 1] if n + 1 < len(spans) else None
+    if nxt is not None and start <= nxt.start < end and not (nxt.root.pos_ == "NOUN" and nxt.start - span.end <= 4):
+        end = nxt.start
+    return start, end
+
+
+def _first_actor_start(ctx: DocContext, start: int, prev_end: int) -> int:
+    """Keep the clause subject shared by two triggers, drop what sits between them."""
+    subj = ctx.actors_in(start, prev_end)
+    return start if subj and subj[0].start == start else prev_end
+
+
+def _dep_subject(span: Span):
+    """The grammatical subject of the trigger or, through xcomp/conj chains, of its governor."""
+    tok = span.root
+    for _ in range(3):
+        for child in tok.children:
+            if child.dep_ in {"nsubj", "nsubj:pass"}:
+                return child
+        for child in tok.children:
+            if child.dep_ == "obl:agent":
+                return child
+        if tok.dep_ in {"xcomp", "conj", "advcl", "acl", "ccomp", "obl:arg", "obj", "nmod"} and tok.head is not tok:
+            tok = tok.head
+        else:
+            break
+    return None
+
+
+def _previous_source(ctx: DocContext, span: Span) -> Mention | None:
+    sent = span.sent
+    if sent.start == 0:
+        return None
+    prev = ctx.doc[sent.start - 1].sent
+    found = ctx.actors_in(prev.start, prev.end)
+    return found[0] if found else None
+
+
+def _location(ctx: DocContext, start: int, end: int) -> Location | None:
+    for m in ctx.mentions:
+        if start <= m.start and m.end <= end and m.place is not None:
+            return m.place
+    return None
+
+
+def _time(span: Span, sent: Span, timexes: list[Timex], dct: TimeInfo | None) -> TimeInfo | None:
+    """The nearest dated expression in the sentence, else the article's reporting period."""
+    doc = span.doc
+    best: tuple[int, Timex] | None = None
+    for tx in timexes:
+        if tx.type not in {"DATE", "TIME"} or not (sent.start_char <= tx.start < sent.end_char):
+            continue
+        lead = doc.text[max(sent.start_char, tx.start - 8):tx.start].lower()
+        if "depuis" in lead:
+            continue
+        dist = abs(tx.start - span.start_char)
+        if best is None or dist < best[0]:
+            best = (dist, tx)
+    return best[1].as_time() if best else dct
+
+
+def _dct_time(article) -> TimeInfo | None:
+    """The reporting period from the article header, as an honest interval."""
+    date = getattr(article, "date", None)
+    if date is None:
+        return None
+    first, last = date.first_day, date.last_day
+    precision = {"datetime": "day"}.get(date.precision, date.precision)
+    value = {"year": first.strftime("%Y"), "month": first.strftime("%Y-%m")}.get(precision, first.isoformat())
+    return TimeInfo(None, value, first.isoformat(), last.isoformat(), precision, f"dct:{date.precision}")
+
+
+def _drop_governed(cands: list[Candidate]) -> list[Candidate]:
+    """"appelle à des négociations": a meeting word right after an appeal is its object."""
+    out: list[Candidate] = []
+    for c in cands:
+        gov = next((p for p in out if p.type in _GOVERNING and p.sentence.start == c.sentence.start
+                    and 0 <= c.trigger.start - p.trigger.end <= 4), None)
+        if c.type == "MEETING" and gov is not None:
+            continue
+        out.append(c)
+    return out
+
+
+def _same(a: Actor | None, b: Actor | None) -> bool:
+    return a is not None and b is not None and a.code == b.code
+
+
+def _unique(actors) -> list[Actor]:
+    seen: set[str | None] = set()
+    out = []
+    for a in actors:
+        if a is not None and a.code not in seen:
+            seen.add(a.code)
+            out.append(a)
+    return out
