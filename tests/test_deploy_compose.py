@@ -198,3 +198,11 @@ def test_topic_init_refuses_topics_with_more_partitions(tmp_path: Path, extra: i
     proc, calls = run_init(tmp_path, have=settings("kafka-init").partitions + extra)
     assert proc.returncode != 0 and "cannot shrink" in proc.stderr
     assert not [c for c in calls if "--alter" in c]
+
+
+def test_deploy_readme_gives_the_dashboard_addresses() -> None:
+    readme = (ROOT / "deploy" / "README.md").read_text()
+    for service in WORKERS:
+        for mapping in SERVICES[service]["ports"]:
+            assert f"http://localhost:{host_port(mapping)}" in readme, service
+    assert "docker compose up" in readme
