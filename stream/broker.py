@@ -53,15 +53,18 @@ class EmbeddedBroker:
     ...     broker.bootstrap  # '127.0.0.1:PORT'
     """
 
-    def __init__(self, port: int | None = None, log_path: Path | None = None) -> None:
+    def __init__(self, port: int | None = None, log_path: Path | None = None,
+                 advertised_port: int | None = None) -> None:
         self.port = port or free_port()
-        self.bootstrap = f"127.0.0.1:{self.port}"
+        # A different advertised port routes every client through a proxy in front (fault tests).
+        self.advertised_port = advertised_port or self.port
+        self.bootstrap = f"127.0.0.1:{self.advertised_port}"
         self.log_path = log_path or Path(tempfile.gettempdir()) / f"tansu-{self.port}.log"
         self._proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 30.0) -> "EmbeddedBroker":
-        url = f"tcp://{self.bootstrap}"
-        cmd = [find_binary(), "broker", "--listener-url", url, "--advertised-listener-url", url,
+        cmd = [find_binary(), "broker", "--listener-url", f"tcp://127.0.0.1:{self.port}",
+               "--advertised-listener-url", f"tcp://{self.bootstrap}",
                "--storage-engine", "memory://tansu/"]
         log = self.log_path.open("ab")
         self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -82,7 +85,7 @@ class EmbeddedBroker:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
                     pass
-                admin = KafkaAdminClient(bootstrap_servers=self.bootstrap, request_timeout_ms=3000)
+                admin = KafkaAdminClient(bootstrap_servers=f"127.0.0.1:{self.port}", request_timeout_ms=3000)
                 admin.list_topics()
                 admin.close()
                 return
@@ -90,6 +93,11 @@ class EmbeddedBroker:
                 time.sleep(0.1)
         self.stop()
         raise BrokerError(f"tansu did not become ready within {timeout:.0f}s; see {self.log_path}")
+
+    @property
+    def pid(self) -> int | None:
+        """The broker's process id (fault tests pause it with SIGSTOP)."""
+        return self._proc.pid if self._proc is not None else None
 
     @property
     def running(self) -> bool:

@@ -7,10 +7,14 @@ this class, so they exercise exactly what a user runs.
 from __future__ import annotations
 
 import os
+import selectors
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -27,6 +31,106 @@ from stream.settings import Settings
 
 class StackError(RuntimeError):
     """A worker died or did not get ready in time."""
+
+
+class TcpProxy:
+    """A loopback TCP relay in front of the broker, so a test can make the broker vanish from the network.
+
+    `cut()` resets every open connection and refuses new ones (what clients see when a broker host
+    goes away) while the broker itself keeps running with its in-memory data; `restore()` listens again.
+    """
+
+    def __init__(self, upstream_port: int, port: int | None = None) -> None:
+        self.upstream_port = upstream_port
+        self.port = port or free_port()
+        self._lock = threading.Lock()
+        self._conns: set[socket.socket] = set()
+        self._listener: socket.socket | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "TcpProxy":
+        self._listen()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._accept_loop, name="tcp-proxy", daemon=True)
+        self._thread.start()
+        return self
+
+    def _listen(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(64)
+        sock.settimeout(0.2)
+        with self._lock:
+            self._listener = sock
+
+    def _accept_loop(self) -> None:
+        while not self._stop.is_set():
+            with self._lock:
+                listener = self._listener
+            if listener is None:
+                time.sleep(0.05)
+                continue
+            try:
+                client, _ = listener.accept()
+            except (socket.timeout, OSError):
+                continue
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=2.0)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._conns.update((client, upstream))
+            threading.Thread(target=self._relay, args=(client, upstream), daemon=True).start()
+
+    def _relay(self, a: socket.socket, b: socket.socket) -> None:
+        sel = selectors.DefaultSelector()
+        for s in (a, b):
+            s.settimeout(5.0)
+            sel.register(s, selectors.EVENT_READ)
+        try:
+            while not self._stop.is_set():
+                for key, _ in sel.select(timeout=0.2):
+                    src: socket.socket = key.fileobj  # type: ignore[assignment]
+                    data = src.recv(65536)
+                    if not data:
+                        return
+                    (b if src is a else a).sendall(data)
+        except OSError:
+            return
+        finally:
+            sel.close()
+            self._close(a, b)
+
+    def _close(self, *socks: socket.socket) -> None:
+        for s in socks:
+            with self._lock:
+                self._conns.discard(s)
+            try:
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                s.close()  # linger 0: the peer gets a reset, as when a host disappears
+            except OSError:
+                pass
+
+    def cut(self) -> None:
+        """Refuse new connections and reset the open ones."""
+        with self._lock:
+            listener, self._listener = self._listener, None
+            conns = list(self._conns)
+        if listener is not None:
+            listener.close()
+        self._close(*conns)
+
+    def restore(self) -> None:
+        self._listen()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.cut()
+        if self._thread is not None:
+            self._thread.join(2.0)
 
 
 @dataclass
@@ -60,9 +164,16 @@ class LocalStack:
     extra_env: dict[str, str] = field(default_factory=dict)
     broker: EmbeddedBroker | None = None
     workers: list[Worker] = field(default_factory=list)
+    #: Route every client through a `TcpProxy` (fault tests cut it to make the broker vanish).
+    proxied: bool = False
+    proxy: TcpProxy | None = None
 
     def start(self, workers: int = 1, ready_timeout: float = 120.0) -> "LocalStack":
-        self.broker = EmbeddedBroker(log_path=self.workdir / "tansu.log").start()
+        broker_port = free_port()
+        if self.proxied:
+            self.proxy = TcpProxy(broker_port).start()
+        self.broker = EmbeddedBroker(port=broker_port, log_path=self.workdir / "tansu.log",
+                                     advertised_port=self.proxy.port if self.proxy else None).start()
         ensure_topics(self.settings())
         for _ in range(workers):
             self.start_worker()
@@ -92,10 +203,10 @@ class LocalStack:
         self.workers.append(worker)
         return worker
 
-    def wait_ready(self, timeout: float = 120.0) -> None:
-        """Ready: every live worker's web server answers and its model is loaded."""
+    def wait_ready(self, timeout: float = 120.0, workers: list[Worker] | None = None) -> None:
+        """Ready: each worker's (default: every one's) web server answers and its model is loaded."""
         deadline = time.monotonic() + timeout
-        for worker in self.workers:
+        for worker in self.workers if workers is None else workers:
             while True:
                 if not worker.alive():
                     raise StackError(f"worker {worker.index} exited ({worker.proc.returncode}):\n{worker.log_tail()}")
@@ -140,6 +251,8 @@ class LocalStack:
             self.stop_worker(worker)
         if self.broker is not None:
             self.broker.stop()
+        if self.proxy is not None:
+            self.proxy.stop()
 
     def __enter__(self) -> "LocalStack":
         return self

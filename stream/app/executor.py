@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
@@ -17,6 +20,22 @@ from stream.app.processing import (
     BatchResult, Outcome, RawMessage, dead_letter, extractor_info, init_extractor, process_batch,
 )
 from stream.core.records import ExtractorInfo
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit as soon as the worker that spawned us is gone.
+
+    A SIGKILLed worker cannot shut its pool down, and the child never sees EOF on the call queue
+    (it holds both ends), so without this it would linger with the model in memory.
+    """
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
+def _init_child(parent: int, model: str, batch_size: int) -> None:
+    threading.Thread(target=_exit_with_parent, args=(parent,), name="parent-watch", daemon=True).start()
+    init_extractor(model, batch_size)
 
 
 class ExtractionPool:
@@ -29,7 +48,7 @@ class ExtractionPool:
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=init_extractor, initargs=(self.model, self.batch_size))
+                                   initializer=_init_child, initargs=(os.getpid(), self.model, self.batch_size))
 
     async def start(self) -> ExtractorInfo:
         """Spawn the process and wait until the model is loaded."""
