@@ -133,8 +133,8 @@ def test_producer_publishes_the_samples_folder() -> None:
     mounts = {v.split(":")[1]: v.split(":")[0] for v in producer["volumes"]}
     for path in args.paths:
         assert path in mounts, f"{path} is not mounted"
-        assert (ROOT / mounts[path]).resolve() == ROOT / "samples"
-    assert (ROOT / "samples").is_dir()
+        assert (ROOT / mounts[path]).resolve() == ROOT / "stream" / "samples"
+    assert any((ROOT / "stream" / "samples").glob("*.txt"))
     assert producer["depends_on"]["kafka-init"]["condition"] == "service_completed_successfully"
     assert producer["healthcheck"] == {"disable": True}, "the image's /healthz check does not apply"
 
