@@ -204,18 +204,18 @@ def article_from_bytes(data: bytes | None, key: bytes | None = None) -> Article:
     if len(data) > MAX_MESSAGE_BYTES:
         raise ArticleError("too_large", f"the message is {len(data)} bytes; the limit is {MAX_MESSAGE_BYTES}")
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not content, nor JSON
     except UnicodeDecodeError as exc:
         raise ArticleError("invalid_utf8", f"the message is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
     key_id = _key_id(key)
     fallback = key_id or content_id(data)
     if text.lstrip().startswith(("{", "[")):
         try:
-            obj = orjson.loads(data)
+            obj = orjson.loads(text)
         except orjson.JSONDecodeError as exc:
             raise ArticleError("invalid_json", f"the message looks like JSON but does not parse: {exc}") from None
         return article_from_json(obj, fallback)
-    return article_from_text(text.lstrip("\ufeff"), fallback)
+    return article_from_text(text, fallback)
 
 
 def _key_id(key: bytes | None) -> str | None:

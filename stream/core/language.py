@@ -40,6 +40,7 @@ MIN_SCORE = 0.08
 MARGIN = 2.0
 
 _WORD = re.compile(r"[^\W\d_]+")
+_NON_SPACE = re.compile(r"\S")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +86,10 @@ def _model() -> _Model:
 
 
 def detect_language(text: str) -> Detection:
-    """Identify the language of `text` from its first `SAMPLE_CHARS` characters."""
+    """Identify the language of `text` from `SAMPLE_CHARS` characters after its leading blanks."""
     model = _model()
-    sample = text[:SAMPLE_CHARS]
+    first = _NON_SPACE.search(text)
+    sample = text[first.start():first.start() + SAMPLE_CHARS] if first else ""
     letters = {name: len(pattern.findall(sample)) for name, pattern in model.scripts.items()}
     total = sum(letters.values())
     if total < MIN_LETTERS:
