@@ -31,6 +31,7 @@ class Rule:
     deny_pos: dict[str, frozenset[str]]
     order: int
     triggers: frozenset[str]
+    deny_unless: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,8 @@ def rules() -> tuple[Rule, ...]:
     for order, item in enumerate(spec["rules"]):
         regex = re.compile(r"(?<![\w-])(?:" + _expand(item["pattern"]) + r")(?![\w-])", re.IGNORECASE)
         deny = {group: frozenset(tags) for group, tags in item.get("deny_pos", {}).items()}
-        compiled.append(Rule(item["name"], item["rule"], regex, deny, order, frozenset(item["triggers"])))
+        unless = frozenset(item.get("deny_pos_unless", ()))
+        compiled.append(Rule(item["name"], item["rule"], regex, deny, order, frozenset(item["triggers"]), unless))
     return tuple(compiled)
 
 

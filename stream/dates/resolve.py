@@ -272,7 +272,7 @@ class DocResolver:
         if wd and ref is None:
             self.pub and self.pub.narrow(lambda p: (p + timedelta(days=k)).isoweekday() == wd, m.text)
         at = self._shifted(ref, k, suffix)
-        return Reading(type_, gran, f"{how}{k:+d}d", at=at, value="XXXX-XX-XX" + suffix, suffix=suffix)
+        return Reading(type_, gran, f"{how}+offset:{k:+d}d", at=at, value="XXXX-XX-XX" + suffix, suffix=suffix)
 
     def weekday(self, m: Mention) -> Reading:
         wd = lookup("weekday", m.get("wd"))
@@ -302,7 +302,7 @@ class DocResolver:
             return days.shift(days.period_of(p, unit), unit, shift)
 
         fallback = {"W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Q": "XXXX-QX"}.get(unit, "XXXX")
-        return Reading("DATE", _GRANULARITY[unit], f"{how}{k:+d}{unit}", at=at, value=fallback)
+        return Reading("DATE", _GRANULARITY[unit], f"{how}+offset:{k:+d}{unit}", at=at, value=fallback)
 
     def season(self, m: Mention) -> Reading:
         code = lookup("season", m.get("season"))
@@ -428,7 +428,7 @@ class DocResolver:
             at, how = self._shifted(None, k, r.suffix), self.base()
         else:
             at, how = self._shifted(ref.at or (lambda p, pt=ref.point: pt), k, r.suffix), f"ref:{ref_text}"
-        return Reading(r.type, r.granularity, f"{how}{k:+d}d", at=at, value="XXXX-XX-XX" + r.suffix, suffix=r.suffix)
+        return Reading(r.type, r.granularity, f"{how}+offset:{k:+d}d", at=at, value="XXXX-XX-XX" + r.suffix, suffix=r.suffix)
 
     def _sentence(self, m: Mention) -> int:
         span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
@@ -437,7 +437,7 @@ class DocResolver:
     def _keep(self, m: Mention) -> bool:
         """Drop matches whose POS rules them out ('a été' is not summer) and ages ('une fillette de 6 ans')."""
         for group, tags in m.rule.deny_pos.items():
-            if group in m.spans:
+            if group in m.spans and not m.rule.deny_unless & m.spans.keys():
                 span = self.doc.char_span(*m.spans[group], alignment_mode="expand")
                 if span is not None and len(span) and span[0].pos_ in tags:
                     return False
