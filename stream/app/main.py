@@ -21,6 +21,8 @@ import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
 from stream.app.executor import ExtractionPool
 from stream.app.processing import BatchResult, RawMessage
 from stream.app.stats import WorkerStats
+from stream.app.tables import DashboardTables
+from stream.app.web import register as register_web
 from stream.kafka import faust_broker_config
 from stream.settings import Settings
 
@@ -53,6 +55,7 @@ deadletter_topic = app.topic(settings.topic_deadletter, key_serializer="raw", va
                              partitions=settings.partitions)
 pool = ExtractionPool(settings.model, settings.batch_size)
 stats = WorkerStats()
+dashboard_tables = DashboardTables(app, settings.topic_articles)
 
 
 @app.service
@@ -86,10 +89,9 @@ async def extract_articles(articles: faust.StreamT) -> None:
                                e.message.offset) for e in batch]
         result = await pool.process(messages)
         await publish(result)
-        stats.record(result, time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
+        stats.record(result, seconds)
+        dashboard_tables.record(result, seconds)
 
 
-@app.page("/api/stats")
-async def api_stats(web: Any, request: Any) -> Any:
-    return web.json({**stats.snapshot(), "extractor": pool.info and {"version": pool.info.version,
-                                                                      "model": pool.info.model}})
+register_web(app, dashboard_tables, pool, stats, settings)  # /dashboard, /api/*, /metrics, /healthz, /readyz
