@@ -17,6 +17,7 @@ from stream.events.lexicon import ACTING_KINDS, Entry, Lexicon
 _ARTICLES = {"le", "la", "les", "l'", "l’"}
 _LINKS = {"de", "du", "des", "d'", "d’", "la", "le", "l'", "l’", "les"}
 _TITLES = {"m.", "mme", "mm.", "mlle", "dr"}
+_ROLE_TAILS = {"affaires", "étrangères", "défense", "armées", "intérieur", "sécurité", "nationale"}
 _DE = {"de", "du", "d'", "d’", "des"}
 
 
@@ -127,6 +128,11 @@ class ActorFinder:
                 actor = Actor(text, code, cname, "person" if person_kind else _actor_kind(affiliation), code if person_kind else None)
                 seen[head] = actor
             text_span = _with_article(doc, doc[start:stop])
+            if stop + 1 < len(doc) and doc[stop].lower_ == "et" and stop + 1 in adjs:
+                other = self.actor(adjs[stop + 1].text, self.entry(adjs[stop + 1]))
+                out.append(Mention(stop + 1, adjs[stop + 1].end, Actor(
+                    doc[start:end].text + " " + other.text, other.code, None if kind == "person" else other.name,
+                    "person" if kind == "person" else other.kind, other.code if kind == "person" else None)))
             out.append(Mention(text_span.start, text_span.end, Actor(text_span.text, actor.code, actor.name, actor.kind, actor.affiliation)))
         return out
 
@@ -147,6 +153,8 @@ class ActorFinder:
 
     def _apposed_name(self, doc: Doc, i: int) -> tuple[str | None, int]:
         """", Jens Stoltenberg" or " Emmanuel Macron" right after a role."""
+        while i < len(doc) and (doc[i].lower_ in _LINKS or doc[i].lower_ in _ROLE_TAILS):
+            i += 1
         j = i + 1 if i < len(doc) and doc[i].text == "," else i
         k = j
         while k < len(doc) and doc[k].text[:1].isupper() and doc[k].is_alpha and k - j < 4 and doc[k].lower_ not in _TITLES:

@@ -39,6 +39,7 @@ class EventExtractor:
         self.info = ExtractorInfo(version=stream.__version__, model=model)
         self.planned = set(lexicon.cues["planned"])
         self.irrealis = set(lexicon.cues["irrealis"])
+        self.support_verbs = set(lexicon.cues["support_verbs"])
         self.non_event_heads = set(lexicon.cues["non_event_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
@@ -123,7 +124,8 @@ class EventExtractor:
         before = [m for m in inside if m.end <= span.start]
         after = [m for m in inside if m.start >= span.end]
         if etype == "MEETING":
-            if span.root.pos_ in {"NOUN", "PROPN"} and after:
+            if span.root.pos_ in {"NOUN", "PROPN"} and after and not any(
+                    t.lemma_ in self.support_verbs for t in ctx.doc[start:span.start]):
                 before = [m for m in before if m.end > span.start - 1]
             venue_orgs = [m for m in ctx.actors_in(start, end, places=True) if m.place and m.actor and m.actor.kind == "organisation"]
             parts = _unique(m.actor for m in before + after + venue_orgs if m.actor)

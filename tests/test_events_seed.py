@@ -1,0 +1,85 @@
+"""The seed article against its gold: every core event once, right type and actors, no duplicate."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from stream.commands.evaluate import Report, actor_codes, matches, one_to_one, score
+from stream.core.article import article_from_text
+from tests.conftest import SEED, SHARED
+
+GOLD = SHARED / "gold" / "nato-russia-2022-01.json"
+
+
+@pytest.fixture(scope="session")
+def extractor_sm():  # noqa: ANN201 - Extractor, imported lazily
+    """The small model: it attaches words differently, the rules must not care."""
+    from stream.core.pipeline import Extractor
+
+    return Extractor("fr_core_news_sm")
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[dict]:
+    return json.loads(GOLD.read_text())["events"]
+
+
+def _events(extractor) -> list:  # noqa: ANN001
+    return extractor.extract(article_from_text(SEED.read_text(encoding="utf-8"), SEED.stem)).events
+
+
+@pytest.mark.parametrize("model", ["md", "sm"])
+def test_every_core_event_once_with_type_and_actors(model: str, extractor, extractor_sm, gold) -> None:  # noqa: ANN001
+    """Found once as the README scores it: matched one-to-one, and no other unmatched event matches it."""
+    events = _events(extractor if model == "md" else extractor_sm)
+    pairs = one_to_one(events, gold)
+    matched = set(pairs.values())
+    for i, g in enumerate(gold):
+        if not g["core"]:
+            continue
+        assert i in pairs, g["cue"]
+        ev = events[pairs[i]]
+        assert ev.type in {g["type"], *g.get("type_any", [])}
+        assert set(g["actors"]) <= actor_codes(ev), (g["cue"], actor_codes(ev))
+        dups = [e.trigger.text for p, e in enumerate(events) if p not in matched and matches(e, g)]
+        assert not dups, (g["cue"], dups)
+
+
+def test_scores_and_no_duplicates(extractor, gold) -> None:  # noqa: ANN001
+    report = Report()
+    score(report, "seed", _events(extractor), gold)
+    assert report.duplicates == 0, report.notes
+    assert report.overall.hit_gold >= 10, report.notes
+    assert report.core.hit_gold == 8, report.notes
+
+
+def test_dates_contain_the_truth(extractor, gold) -> None:  # noqa: ANN001
+    events = _events(extractor)
+    pairs = one_to_one(events, gold)
+    for g_idx, p_idx in pairs.items():
+        truth = (gold[g_idx].get("date") or {}).get("truth")
+        if truth:
+            t = events[p_idx].time
+            assert t is not None and t.earliest <= truth <= t.latest, (gold[g_idx]["cue"], t)
+            assert t.text == gold[g_idx]["time_text"], (gold[g_idx]["cue"], t)
+
+
+def test_repeated_body_is_merged_with_all_mentions_as_evidence(extractor) -> None:  # noqa: ANN001
+    text = article_from_text(SEED.read_text(encoding="utf-8"), SEED.stem).text
+    meeting = next(e for e in _events(extractor) if "entretenus" in e.trigger.text)
+    assert len(meeting.evidence) >= 4
+    assert all(text[s.start:s.end] == s.text for e in _events(extractor) for s in [e.trigger, *e.evidence])
+    assert meeting.location is not None and meeting.location.name == "NATO headquarters, Brussels"
+
+
+def test_ids_are_stable_and_unique(extractor) -> None:  # noqa: ANN001
+    first = [e.event_id for e in _events(extractor)]
+    assert first == [e.event_id for e in _events(extractor)]
+    assert len(set(first)) == len(first)
+
+
+def test_output_validates_against_event_schema(extractor, validators) -> None:  # noqa: ANN001
+    for ev in _events(extractor):
+        validators["event"].validate(json.loads(json.dumps(ev.to_dict())))
