@@ -2,9 +2,10 @@
 
 Layout follows faust's user guide: one app, topics declared here from
 `Settings`, one agent.  The agent only batches, hands the batch to the
-extraction process, publishes, waits for the broker's acks, and counts.  Offsets
-are committed by Faust only for messages whose outputs are acknowledged
-(``take_events`` acks a batch after the loop body returns), so nothing is lost.
+extraction process, publishes, waits for the broker's acks, commits, and counts.
+Input offsets are committed by the agent itself, only up to what has been
+published (`commit_published`): Faust's ack-based commits are switched off for
+the input topic because they can cover messages nobody processed.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from typing import Any
 
 import faust
+from aiokafka import TopicPartition
+from aiokafka.errors import CommitFailedError, IllegalStateError
+from aiokafka.structs import OffsetAndMetadata
 from mode import Service
 
 import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
@@ -47,8 +52,9 @@ def _app_config(s: Settings) -> dict[str, Any]:
 
 
 app = faust.App(settings.app_id, **_app_config(settings))
+# acks=False: Faust does not commit this topic; `commit_published` does.
 articles_topic = app.topic(settings.topic_articles, key_serializer="raw", value_serializer="raw",
-                           partitions=settings.partitions)
+                           partitions=settings.partitions, acks=False)
 events_topic = app.topic(settings.topic_events, key_serializer="raw", value_serializer="orjson",
                          partitions=settings.partitions)
 deadletter_topic = app.topic(settings.topic_deadletter, key_serializer="raw", value_serializer="orjson",
@@ -81,6 +87,39 @@ async def publish(result: BatchResult) -> None:
     await asyncio.gather(*pending)
 
 
+async def commit_published(batch: Sequence[faust.EventT]) -> bool:
+    """Commit each partition of the batch up to its last message; call only once the outputs are acked.
+
+    Why not Faust's commits: at a rebalance Faust *acks without processing* the messages it skips
+    (stale generation, or flow stopped; faust-streaming #221/#223), and its commit then takes the
+    first run of consecutive acked offsets, which can include them and even start above the
+    committed offset.  A worker that seeks after such a commit never sees those articles: the
+    probe's loss.  Here every offset below a committed one was published by this worker, which
+    read the partition in order from a previous commit.  Partitions no longer ours, or a group
+    that rebalanced meanwhile, are not committed: the new owner redelivers (at-least-once).
+    """
+    offsets: dict[TopicPartition, int] = {}
+    for event in batch:
+        tp = TopicPartition(event.message.topic, event.message.partition)
+        offsets[tp] = max(offsets.get(tp, 0), event.message.offset + 1)
+    # The aiokafka consumer lives on Faust's consumer thread; run the commit there.
+    return bool(await app.consumer._thread.call_thread(_commit_offsets, offsets))  # type: ignore[attr-defined]
+
+
+async def _commit_offsets(offsets: dict[TopicPartition, int]) -> bool:
+    consumer = app.consumer._thread._ensure_consumer()  # type: ignore[attr-defined]
+    assigned = consumer.assignment()
+    ours = {tp: OffsetAndMetadata(offset, "") for tp, offset in offsets.items() if tp in assigned}
+    if not ours:
+        return False
+    try:
+        await consumer.commit(ours)  # retries retriable errors (broker away) until it gets through
+    except (CommitFailedError, IllegalStateError) as exc:
+        log.info("batch not committed, its partitions moved (it will be redelivered): %s", exc)
+        return False
+    return True
+
+
 @app.agent(articles_topic)
 async def extract_articles(articles: faust.StreamT) -> None:
     async for batch in articles.take_events(settings.batch_size, within=settings.batch_within):
@@ -89,6 +128,7 @@ async def extract_articles(articles: faust.StreamT) -> None:
                                e.message.offset) for e in batch]
         result = await pool.process(messages)
         await publish(result)
+        await commit_published(batch)
         seconds = time.perf_counter() - t0
         stats.record(result, seconds)
         dashboard_tables.record(result, seconds)
