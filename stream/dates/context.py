@@ -68,8 +68,8 @@ def _morph_tense(token: Token) -> Tense | None:
     return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(tense[0])
 
 
-def quote_spans(doc: Doc) -> list[tuple[int, int]]:
+def quote_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Character spans of quoted speech: doc.spans['quotes'] when another component set it, else quote marks."""
     if "quotes" in doc.spans and len(doc.spans["quotes"]):
         return [(s.start_char, s.end_char) for s in doc.spans["quotes"]]
-    return [m.span() for m in _QUOTES.finditer(doc.text)]
+    return [m.span() for m in _QUOTES.finditer(text)]

@@ -144,9 +144,10 @@ class DocResolver:
 
     def __init__(self, doc: Doc, dct: DocDate | None) -> None:
         self.doc = doc
+        self.text = doc.text  # Doc.text joins every token on each access: read it once
         self.dct = dct
         self.pub = PubDays.from_header(dct)
-        self.quotes = quote_spans(doc)
+        self.quotes = quote_spans(doc, self.text)
         self._tense: dict[int, Tense | None] = {}
         #: The day the news happened (first unquoted relative day), the default time of quoted speech.
         self.news: tuple[Relative, str] | None = None
@@ -154,7 +155,7 @@ class DocResolver:
     def run(self) -> list[Timex]:
         """Explicit dates first (they narrow P), then deictics and weekdays (unquoted ones first,
         since the first of them fixes the news day), then what hangs on an earlier day."""
-        mentions = [m for m in find_mentions(self.doc.text) if self._keep(m)]
+        mentions = [m for m in find_mentions(self.text) if self._keep(m)]
         readings: list[Reading | None] = [None] * len(mentions)
         relative = ("deictic", "weekday")
         for i, m in enumerate(mentions):
@@ -174,7 +175,7 @@ class DocResolver:
     def tense(self, m: Mention) -> Tense | None:
         """Direction words ('depuis') first, then the governing verb's tense."""
         if m.start not in self._tense:
-            before = self.doc.text[max(0, m.start - 12):m.start].lower().replace("’", "'").split()
+            before = self.text[max(0, m.start - 12):m.start].lower().replace("’", "'").split()
             cue = lookup("direction_cue", " ".join(before[-2:])) or lookup("direction_cue", before[-1] if before else None)
             self._tense[m.start] = cue or governing_tense(self.doc, m.start, m.end)
         return self._tense[m.start]
@@ -441,12 +442,12 @@ class DocResolver:
                 span = self.doc.char_span(*m.spans[group], alignment_mode="expand")
                 if span is not None and len(span) and span[0].pos_ in tags:
                     return False
-        before = self.doc.text[max(0, m.start - 30):m.start]
+        before = self.text[max(0, m.start - 30):m.start]
         if m.rule.name == "season" and not m.get("det") and _OF_BEFORE.search(before):
             return False  # 'les Jeux d'hiver', 'sports d'été' name a kind, not a time
         if m.rule.method == "duration" and m.get("unit") in ("an", "ans"):
             ctx = _AGE_BEFORE.search(before)
-            after = self.doc.text[m.end:m.end + 4]
+            after = self.text[m.end:m.end + 4]
             if ctx and (lookup("age_noun", ctx.group(1)) or ctx.group(1) and not _OF_AFTER.match(after)
                         or not ctx.group(1) and _AGE_AFTER.match(after)):
                 return False  # 'une fillette de 6 ans', 'Jean Dupont, 38 ans,'; not 'de trois ans de tractations'

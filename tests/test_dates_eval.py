@@ -1,0 +1,72 @@
+"""Regression guard: scores on the French TimeBank dev documents must not drop.
+
+Measured when written: strict F1 0.899, relaxed F1 0.947, value F1 0.894, type accuracy 0.976.
+The floors sit slightly below, so a real regression fails and nothing else does.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from stream.commands import UserError
+from stream.commands.evaluate_dates import evaluate, tml_files
+from stream.core.pipeline import Extractor
+from stream.dates.scoring import Counts, score_doc
+from stream.dates.timeml import read_timeml
+
+FTIB_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ftib-dev"
+
+
+@pytest.fixture(scope="module")
+def counts() -> Counts:
+    return evaluate(tml_files(str(FTIB_DEV)), Extractor())
+
+
+def test_value_f1_does_not_drop(counts: Counts) -> None:
+    assert counts.value[2] >= 0.88
+
+
+def test_extraction_does_not_drop(counts: Counts) -> None:
+    assert counts.relaxed[2] >= 0.93
+    assert counts.strict[2] >= 0.88
+    assert counts.type_accuracy >= 0.96
+
+
+def test_timeml_reader_keeps_offsets_of_timex_spans(tmp_path: Path) -> None:
+    tml = tmp_path / "doc.tml"
+    tml.write_text(
+        '<TimeML><DCT><TIMEX3 tid="t1" type="DATE" value="1999-05-19" functionInDocument="CREATION_TIME"/></DCT>'
+        '<TEXT>Eltsine a <EVENT eid="e1">annulé</EVENT> <TIMEX3 tid="t2" type="DATE" value="1999-05-18">hier</TIMEX3>'
+        ' une rencontre &amp; <TIMEX3 tid="t3" type="DURATION" value="PXD">ces derniers jours</TIMEX3>.</TEXT></TimeML>',
+        "utf-8")
+    doc = read_timeml(tml)
+    assert doc.text == "Eltsine a annulé hier une rencontre & ces derniers jours."
+    assert doc.dct is not None and doc.dct.precision == "day" and doc.dct.first_day.isoformat() == "1999-05-19"
+    assert [(doc.text[t.start:t.end], t.type, t.value) for t in doc.timexes] == [
+        ("hier", "DATE", "1999-05-18"), ("ces derniers jours", "DURATION", "PXD")]
+
+
+def test_scoring_counts_strict_relaxed_and_values() -> None:
+    gold = read_like([(0, 4, "hier", "DATE", "1999-05-18"), (10, 20, "vers 18 h", "TIME", "1999-05-18T18:00")])
+    pred = read_like([(0, 4, "hier", "DATE", "1999-05-17"), (15, 20, "18 h", "TIME", "1999-05-18T18:00"),
+                      (30, 35, "lundi", "DATE", "1999-05-17")])
+    counts = Counts()
+    score_doc(counts, "d", gold, pred)
+    assert counts.strict == pytest.approx((1 / 3, 1 / 2, 0.4))
+    assert counts.relaxed == pytest.approx((2 / 3, 1.0, 0.8))
+    assert counts.value == pytest.approx((1 / 3, 1 / 2, 0.4))
+    assert counts.type_accuracy == 1.0
+    assert any("spurious" in e and "lundi" in e for e in counts.errors)
+
+
+def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:
+    with pytest.raises(UserError):
+        tml_files(str(tmp_path))
+
+
+def read_like(rows: list[tuple[int, int, str, str, str]]) -> list:
+    from stream.dates.timeml import GoldTimex
+
+    return [GoldTimex(*row) for row in rows]
