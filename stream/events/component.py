@@ -80,10 +80,10 @@ class EventExtractor:
         etype, cameo = rule.type, rule.cameo
         if modality == "conditional" and rule.if_conditional:
             etype, cameo = rule.if_conditional["type"], rule.if_conditional["cameo"]
-        cameo = _refine(doc, span, rule, cameo)
+        cameo = _refine(doc, span, ctx.sent(span.start), rule, cameo)
         start, end = _window(ctx, spans, n)
         source, targets, participants = self._roles(ctx, span, rule, etype, start, end, speaker)
-        sent = span.sent
+        sent = ctx.sent(span.start)
         return Candidate(
             type=etype, cameo=cameo, frame=rule.frame, trigger=span, sentence=sent,
             source=source, targets=targets, participants=participants,
@@ -95,7 +95,7 @@ class EventExtractor:
 
     def _modality(self, ctx: DocContext, span: Span) -> str | None:
         """negated > conditional > reported > planned > asserted; None when only hoped for."""
-        doc, sent = ctx.doc, span.sent
+        doc, sent = ctx.doc, ctx.sent(span.start)
         before = doc[max(sent.start, span.start - 4):span.start]
         after = doc[span.end:min(sent.end, span.end + 2)]
         inside = doc[span.start:span.end]
@@ -130,7 +130,7 @@ class EventExtractor:
             venue_orgs = [m for m in ctx.actors_in(start, end, places=True) if m.place and m.actor and m.actor.kind == "organisation"]
             parts = _unique(m.actor for m in before + after + venue_orgs if m.actor)
             if not parts:
-                sent = span.sent
+                sent = ctx.sent(span.start)
                 parts = _unique(m.actor for m in ctx.actors_in(sent.start, sent.end) if m.actor)
                 if speaker and speaker.actor:
                     parts = _unique([*parts, speaker.actor])
@@ -145,7 +145,7 @@ class EventExtractor:
         if not targets:
             targets = [m.actor for m in before if m is not src and m.actor and not _same(m.actor, source)]
         if not targets and etype in _TARGETED:
-            sent = span.sent
+            sent = ctx.sent(span.start)
             targets = [m.actor for m in ctx.actors_in(sent.start, sent.end)
                        if m is not src and m.actor and not _same(m.actor, source) and m is not speaker]
         return source, _unique(targets), []
@@ -181,11 +181,11 @@ def _triggers(doc: Doc, lex: Lexicon) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
-def _refine(doc: Doc, span: Span, rule: TriggerRule, cameo: str) -> str:
+def _refine(doc: Doc, span: Span, sent: Span, rule: TriggerRule, cameo: str) -> str:
     """The most specific CAMEO code the trigger's object words support."""
     if not rule.refine:
         return cameo
-    window = doc[span.start:min(span.sent.end, span.end + 6)]
+    window = doc[span.start:min(sent.end, span.end + 6)]
     for tok in window:
         code = rule.refine.get(tok.lemma_) or rule.refine.get(tok.lower_)
         if code:
@@ -197,7 +197,7 @@ def _window(ctx: DocContext, spans: list[Span], n: int) -> tuple[int, int]:
     """The trigger's clause, cut at neighbouring triggers of the same clause."""
     span = spans[n]
     clause = ctx.clause_of[span.start]
-    sent = span.sent
+    sent = ctx.sent(span.start)
     start = span.start
     while start > sent.start and ctx.clause_of[start - 1] == clause:
         start -= 1
@@ -236,10 +236,10 @@ def _dep_subject(span: Span):
 
 
 def _previous_source(ctx: DocContext, span: Span) -> Mention | None:
-    sent = span.sent
+    sent = ctx.sent(span.start)
     if sent.start == 0:
         return None
-    prev = ctx.doc[sent.start - 1].sent
+    prev = ctx.sent(sent.start - 1)
     found = ctx.actors_in(prev.start, prev.end)
     return found[0] if found else None
 

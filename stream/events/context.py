@@ -31,6 +31,12 @@ class DocContext:
     attribution_tokens: set[int] = field(default_factory=set)
     conditional_at: set[int] = field(default_factory=set)
     reported_sents: set[int] = field(default_factory=set)
+    sent_spans: list[Span] = field(default_factory=list)
+    sent_index: list[int] = field(default_factory=list)
+
+    def sent(self, i: int) -> Span:
+        """The sentence of token i (``Token.sent`` rescans the doc on every call)."""
+        return self.sent_spans[self.sent_index[i]]
 
     def actors_in(self, start: int, end: int, places: bool = False) -> list[Mention]:
         """Actor mentions inside [start, end), skipping attributions (and places unless asked)."""
@@ -42,11 +48,14 @@ class DocContext:
         q = self.quote_of[i]
         if q >= 0:
             return self.speakers.get(q)
-        return self.sent_speaker.get(self.doc[i].sent.start)
+        return self.sent_speaker.get(self.sent(i).start)
 
 
 def build_context(doc: Doc, mentions: list[Mention], lex: Lexicon) -> DocContext:
     ctx = DocContext(doc, mentions)
+    ctx.sent_spans = list(doc.sents)
+    for n, sent in enumerate(ctx.sent_spans):
+        ctx.sent_index.extend([n] * (sent.end - sent.start))
     _clauses(ctx, lex)
     _quotes(ctx)
     _sentence_speakers(ctx, lex)
@@ -114,10 +123,10 @@ def _first_actor(ctx: DocContext, start: int, end: int) -> Mention | None:
 
 def _previous_subject(ctx: DocContext, i: int) -> Mention | None:
     """The first actor of the sentence before token i (who was just talking)."""
-    sent = ctx.doc[i].sent
+    sent = ctx.sent(i)
     if sent.start == 0:
         return None
-    prev = ctx.doc[sent.start - 1].sent
+    prev = ctx.sent(sent.start - 1)
     return _first_actor(ctx, prev.start, min(prev.end, i))
 
 
@@ -125,7 +134,7 @@ def _sentence_speakers(ctx: DocContext, lex: Lexicon) -> None:
     """"…, a déclaré X", "selon X", "X a déclaré que": the speaker of a sentence's reported content."""
     reporting = set(lex.cues["reporting"])
     doc = ctx.doc
-    for sent in doc.sents:
+    for sent in ctx.sent_spans:
         for tok in sent:
             if ctx.quote_of[tok.i] >= 0:
                 continue
@@ -185,4 +194,4 @@ def _modality_cues(ctx: DocContext, lex: Lexicon) -> None:
     reported = set(lex.cues["reported"])
     for tok in doc:
         if tok.lower_ in reported and ctx.quote_of[tok.i] < 0:
-            ctx.reported_sents.add(tok.sent.start)
+            ctx.reported_sents.add(ctx.sent(tok.i).start)

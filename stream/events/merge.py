@@ -95,7 +95,7 @@ def _anaphoric_meeting(c: Candidate, k: Cluster) -> bool:
 
 
 def _sentences_between(a: Span, b: Span) -> int:
-    return sum(1 for _ in a.doc[a.end:b.start].sents) if b.start > a.end else 0
+    return sum(1 for t in a.doc[a.end:b.start] if t.is_sent_start) if b.start > a.end else 0
 
 
 def _same_sentence(c: Candidate, k: Cluster) -> bool:
