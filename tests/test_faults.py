@@ -109,3 +109,76 @@ def test_two_workers_one_killed_the_other_takes_over(tmp_path, expected) -> None
     print(f"{len(results)} runs, {len(bad)} with loss or doubles, "
           f"{sum(r.duplicates for r in results)} redeliveries removed by dedup")
     assert not bad, f"runs with lost or doubled events: {bad}"
+
+
+@pytest.mark.parametrize("how", ["proxy-cut", "sigstop"])
+def test_broker_gone_10s_worker_waits_and_resumes(tmp_path, expected, how: str) -> None:  # noqa: ANN001
+    """The broker vanishes for 10 s in the middle of the load, then comes back with its data.
+
+    tansu keeps its log in memory only, so it cannot be restarted without losing it.  Two ways to
+    make it vanish while it keeps the data: ``proxy-cut`` resets every connection and refuses new
+    ones (a host or network gone: clients get errors at once and reconnect); ``sigstop`` freezes the
+    broker process (a hung broker: connections stay open, requests time out).
+    """
+    stack = _stack(tmp_path, 1, proxied=how == "proxy-cut")
+    try:
+        settings = stack.settings()
+        pairs = make_articles(f"out-{how}", 200)
+        ends = produce(settings, pairs)
+        wait_articles_in(stack, 30, timeout=120)
+        assert stack.broker is not None and stack.broker.pid is not None
+        if how == "proxy-cut":
+            assert stack.proxy is not None
+            stack.proxy.cut()
+        else:
+            os.kill(stack.broker.pid, signal.SIGSTOP)
+        try:
+            time.sleep(10)
+            assert stack.workers[0].alive(), "the worker died while the broker was away"
+            during = stack.workers[0].get("/api/stats")["articles_in"]
+        finally:
+            if how == "proxy-cut":
+                stack.proxy.restore()  # type: ignore[union-attr]
+            else:
+                os.kill(stack.broker.pid, signal.SIGCONT)
+        wait_committed(settings, ends, timeout=240)
+        assert stack.workers[0].alive()
+        result = audit(read_events(settings), pairs, expected)
+        _report(f"broker away ({how})", result)
+        assert result.ok
+        assert stack.workers[0].get("/api/stats")["articles_in"] > during, "no progress after the broker came back"
+    finally:
+        stop_all(stack)
+
+
+def test_sigterm_is_a_clean_shutdown_that_commits(one_worker: LocalStack, expected) -> None:  # noqa: ANN001
+    """SIGTERM mid-load: exit code 0, extraction process gone, and the committed offsets cover exactly
+    what the worker published (nothing published is left uncommitted); a new worker finishes the rest."""
+    stack = one_worker
+    settings = stack.settings()
+    pairs = make_articles("term", 160)
+    placement: dict[str, tuple[int, int]] = {}
+    ends = produce(settings, pairs, placement)
+    wait_articles_in(stack, 20, timeout=120)
+    worker = stack.workers[0]
+    children = psutil.Process(worker.proc.pid).children(recursive=True)
+    assert stack.stop_worker(worker, signal.SIGTERM, timeout=60) == 0, worker.log_tail()
+    _, alive = psutil.wait_procs(children, timeout=10)
+    assert not alive, f"extraction process left behind: {alive}"
+    at_exit = committed(settings)
+    published: dict[int, set[int]] = {}
+    for event in read_events(settings):
+        if event["article_id"] in placement:
+            partition, offset = placement[event["article_id"]]
+            published.setdefault(partition, set()).add(offset)
+    for partition, end in at_exit.items():
+        done = published.get(partition, set())
+        assert set(range(end)) <= done, f"p{partition}: committed {end} but offsets {set(range(end)) - done} unpublished"
+        assert max(done, default=-1) < end, f"p{partition}: published up to {max(done)} but committed only {end}"
+    assert 0 < sum(at_exit.values()) < len(pairs)
+    restarted = stack.start_worker()
+    stack.wait_ready(180, workers=[restarted])
+    wait_committed(settings, ends, timeout=240)
+    result = audit(read_events(settings), pairs, expected)
+    _report("SIGTERM + restart", result)
+    assert result.ok

@@ -53,8 +53,12 @@ def expected_signatures(model: str = FAULT_MODEL) -> list[Counter[tuple[Any, ...
     return [Counter(event_signature(e.to_dict()) for e in x.events) for x in extractor.run(articles)]
 
 
-def produce(settings: Settings, pairs: list[tuple[bytes, bytes]]) -> dict[int, int]:
-    """Publish and return, per partition of the input topic, the offset after the last record."""
+def produce(settings: Settings, pairs: list[tuple[bytes, bytes]],
+            placement: dict[str, tuple[int, int]] | None = None) -> dict[int, int]:
+    """Publish and return, per partition of the input topic, the offset after the last record.
+
+    `placement`, if given, receives each key's (partition, offset) as the broker acknowledged it.
+    """
     from stream.commands.produce import make_producer
 
     producer = make_producer(settings)
@@ -62,8 +66,10 @@ def produce(settings: Settings, pairs: list[tuple[bytes, bytes]]) -> dict[int, i
         futures = [producer.send(settings.topic_articles, key=k, value=v) for k, v in pairs]
         producer.flush()
         ends: dict[int, int] = {}
-        for future in futures:
+        for (key, _), future in zip(pairs, futures, strict=True):
             meta = future.get(timeout=30)
+            if placement is not None:
+                placement[key.decode()] = (meta.partition, meta.offset)
             ends[meta.partition] = max(ends.get(meta.partition, 0), meta.offset + 1)
         return ends
     finally:
