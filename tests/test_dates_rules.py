@@ -6,6 +6,8 @@ Unless a test says otherwise the header is Wednesday 2022-01-12.
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stream.core.article import Article, parse_date
 from stream.core.pipeline import Extractor
@@ -211,3 +213,12 @@ def test_calendar_helpers() -> None:
     assert weekday_near(wed, 1, "nearest") == date(2022, 1, 10)
     assert underspecified("2022-01-03", "2022-01-30") == "2022-01-XX"
     assert underspecified("2021-12-31TEV", "2022-01-30TEV") == "XXXX-XX-XXTEV"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(list("0123456789 hjdeimnarsvl'’-/.,é") + [
+    "mai ", "lundi ", "hier ", "1er ", "h ", "ans ", "années ", "siècle ", "prochain ", "le ", "mi-"])).map("".join))
+def test_recognition_never_overlaps_and_offsets_hold(text: str) -> None:
+    mentions = find_mentions(text)
+    assert all(text[m.start:m.end] == m.text and m.text for m in mentions)
+    assert all(a.end <= b.start for a, b in zip(mentions, mentions[1:]))
