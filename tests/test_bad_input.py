@@ -21,8 +21,9 @@ import psutil
 import pytest
 
 from stream.commands.consume import read_topic
+from stream.app.processing import MAX_DEADLETTER_ORIGINAL_BYTES
 from stream.commands.produce import make_producer
-from stream.core.article import MAX_TEXT_CHARS, article_from_bytes
+from stream.core.article import MAX_ID_CHARS, MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, article_from_bytes
 
 from .conftest import SEED
 
@@ -78,6 +79,7 @@ KINDS: list[Kind] = [
     Kind("json-text-number", _json(id="json-text-number", text=42), "invalid_shape"),
     Kind("json-id-bool", _json(id=True, text=FR), "invalid_shape"),
     Kind("json-id-empty", _json(id="  ", text=FR), "invalid_shape"),
+    Kind("json-id-10k-chars", _json(id="x" * 10_000, text=FR), "invalid_shape"),
     Kind("json-date-number", _json(id="json-date-number", text=FR, date=20220112), "invalid_shape"),
     Kind("json-lang-object", _json(id="json-lang-object", text=FR, lang={"code": "fr"}), "invalid_shape"),
     Kind("json-no-text", _json(id="json-no-text", date="2022-01"), "missing_text"),
@@ -127,7 +129,10 @@ KINDS: list[Kind] = [
     Kind("punctuation-only", b"!!! ??? ... --- ***", OK),
     Kind("key-null", (FR + " (clé nulle)").encode(), OK, key=None),
     Kind("key-binary", (FR + " (clé binaire)").encode(), OK, key=b"\xff\xfe\x00key"),
+    Kind("key-too-long-for-an-id", (FR + " (clé longue)").encode(), OK, key=b"k" * (MAX_ID_CHARS + 1)),
     Kind("five-mb", FIVE_MB, OK, truncated=True),
+    Kind("five-mb-english", (EN + " ").encode() * (5 * 1024 * 1024 // (len(EN) + 1)), "unsupported_language"),
+    Kind("over-8-mib", b"a " * (MAX_MESSAGE_BYTES // 2 + 1), "too_large"),
     Kind("sentence-x10000", (FR.split(". ")[0] + ". ").encode() * 10_000, OK, truncated=True),
     Kind("long-line-no-spaces", b"Moscou" + b"a" * 300_000 + b"!", OK, truncated=True),
     Kind("many-blank-lines", b"\n" * 50_000 + FR.encode() + b"\n" * 50_000, OK, truncated=True),
@@ -136,6 +141,11 @@ KINDS: list[Kind] = [
 
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode()
+
+
+def _embedded(kind: Kind) -> str:
+    """What the dead letter of `kind` must carry: its value, cut to the embedding limit."""
+    return base64.b64encode((kind.value or b"")[:MAX_DEADLETTER_ORIGINAL_BYTES]).decode()
 
 
 def _tree_rss(pid: int) -> int:
@@ -188,18 +198,20 @@ def test_accounting_holds_exactly(run) -> None:  # noqa: ANN001
 @pytest.mark.parametrize("kind", [k for k in KINDS if k.expect != OK], ids=lambda k: k.name)
 def test_dead_letter_with_its_reason(run, validators, kind: Kind) -> None:  # noqa: ANN001
     records = [r for r in run["dead"] if r["original_key_base64"] == _b64(kind.record_key)
-               and r["original_base64"] == (_b64(kind.value) or "")]
+               and r["original_base64"] == _embedded(kind)]
     assert len(records) == 1, f"{kind.name}: {len(records)} dead letters"
     record = records[0]
     validators["deadletter"].validate(record)
     assert record["reason"] == kind.expect, record["message"]
     assert record["message"] and record["topic"] == "articles" and record["offset"] >= 0
+    if kind.value is not None and len(kind.value) > MAX_DEADLETTER_ORIGINAL_BYTES:
+        assert f"of {len(kind.value)} bytes" in record["message"], record["message"]
 
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k.expect == OK], ids=lambda k: k.name)
 def test_valid_but_odd_input_is_processed(run, validators, kind: Kind) -> None:  # noqa: ANN001
     assert not [r for r in run["dead"] if r["original_key_base64"] == _b64(kind.record_key)
-                and r["original_base64"] == _b64(kind.value)], f"{kind.name} was dead-lettered"
+                and r["original_base64"] == _embedded(kind)], f"{kind.name} was dead-lettered"
     article = article_from_bytes(kind.value, kind.record_key)  # the same edge the worker ran
     assert article.truncated == kind.truncated
     assert len(article.text) <= MAX_TEXT_CHARS
@@ -214,7 +226,7 @@ def test_french_odd_inputs_still_yield_events(run) -> None:  # noqa: ANN001
     """Markup, control characters, emoji, a time zone or a null key do not hide the events."""
     with_events = {e["article_id"] for e in run["events"]}
     for name in ("html", "control-chars", "emoji", "date-time-zone", "date-utc-json", "key-null", "key-binary",
-                 "bom-raw-text", "bom-json", "five-mb", "many-blank-lines"):
+                 "bom-raw-text", "bom-json", "five-mb", "many-blank-lines", "key-too-long-for-an-id"):
         kind = next(k for k in KINDS if k.name == name)
         assert article_from_bytes(kind.value, kind.record_key).id in with_events, name
 
@@ -247,6 +259,11 @@ def test_worker_alive_and_still_processing(run, stack) -> None:  # noqa: ANN001
     assert any(e["article_id"] == "after-bad-batch" for e in events)
     stats = stack.stats()[0]
     assert stats["articles_in"] == stats["processed"] + stats["deadlettered"] == len(KINDS) + 1
+
+
+def test_dead_letters_stay_under_kafkas_default_record_limit(run) -> None:  # noqa: ANN001
+    """A 5 or 8 MB bad input must not make a dead letter that the broker would refuse (1 MB by default)."""
+    assert max(len(orjson.dumps(r)) for r in run["dead"]) < 1024 * 1024
 
 
 def test_rss_did_not_explode(run) -> None:  # noqa: ANN001

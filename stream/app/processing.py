@@ -67,11 +67,22 @@ def extractor_info() -> ExtractorInfo:
     return _extractor.info
 
 
+#: A dead letter embeds at most this much of the original value.  Kafka refuses records over
+#: 1 MB by default (broker ``message.max.bytes``, producer ``max_request_size``): a 5 MB bad
+#: input copied whole would make its own dead letter unpublishable and crash the agent.
+MAX_DEADLETTER_ORIGINAL_BYTES = 256 * 1024
+
+
 def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: ExtractorInfo,
                 article_id: str | None = None) -> dict[str, Any]:
+    value = msg.value or b""
+    if len(value) > MAX_DEADLETTER_ORIGINAL_BYTES:
+        message += (f" [original_base64 holds the first {MAX_DEADLETTER_ORIGINAL_BYTES} of {len(value)} bytes;"
+                    f" the whole message is at {msg.topic}/{msg.partition}@{msg.offset}]")
+        value = value[:MAX_DEADLETTER_ORIGINAL_BYTES]
     return DeadLetter(
         reason=reason, message=message,
-        original_base64=base64.b64encode(msg.value or b"").decode("ascii"),
+        original_base64=base64.b64encode(value).decode("ascii"),
         original_key_base64=base64.b64encode(msg.key).decode("ascii") if msg.key is not None else None,
         topic=msg.topic, partition=msg.partition, offset=msg.offset, article_id=article_id,
         failed_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), extractor=info,

@@ -24,6 +24,8 @@ Precision = Literal["year", "month", "day", "datetime"]
 MAX_TEXT_CHARS = 100_000
 #: Messages larger than this are refused outright (dead letter ``too_large``).
 MAX_MESSAGE_BYTES = 8 * 1024 * 1024
+#: Article ids travel in every event: a longer JSON id is refused, a longer key is not used as id.
+MAX_ID_CHARS = 256
 
 _HEADER = re.compile(
     r"""\A\s*date\s+
@@ -184,10 +186,10 @@ def article_from_json(obj: Any, fallback_id: str) -> Article:
     art_id = obj.get("id")
     if art_id is None:
         art_id = fallback_id
-    elif isinstance(art_id, (int, str)) and not isinstance(art_id, bool) and str(art_id).strip():
+    elif isinstance(art_id, (int, str)) and not isinstance(art_id, bool) and 0 < len(str(art_id).strip()) <= MAX_ID_CHARS:
         art_id = str(art_id)
     else:
-        raise ArticleError("invalid_shape", "'id' must be a non-empty string or an integer")
+        raise ArticleError("invalid_shape", f"'id' must be an integer or a non-empty string of at most {MAX_ID_CHARS} chars")
     meta: dict[str, Any] = {}
     for key in _OPTIONAL_STR:
         value = obj.get(key)
@@ -222,6 +224,7 @@ def _key_id(key: bytes | None) -> str | None:
     if not key:
         return None
     try:
-        return key.decode("utf-8").strip() or None
+        text = key.decode("utf-8").strip()
     except UnicodeDecodeError:
         return None
+    return text if 0 < len(text) <= MAX_ID_CHARS else None
