@@ -12,7 +12,7 @@ Tables (changelog topic ``<app id>-<name>-changelog``):
 - ``dashboard-counts``: ``"<topic>:<p>"`` -> tally (see `stream.app.stats.fold`);
 - ``dashboard-recent``: ``"events:<p>"`` / ``"deadletters:<p>"`` -> newest-first lists, RECENT_N each;
 - ``dashboard-events-minute`` / ``-hour``: tumbling windows of events, key ``"<type>|<p>"``;
-- ``dashboard-partitions``: ``"<topic>:<p>"`` -> the owner's latest lag report.
+- ``dashboard-partitions``: ``"<topic>:<p>"`` -> the owner's latest end offset (lag = end - processed).
 """
 
 from __future__ import annotations
@@ -29,9 +29,9 @@ from stream.app.stats import fold, merge_tallies
 
 RECENT_N = 20
 MINUTE, HOUR = 60.0, 3600.0
-LAG_REPORT_EVERY = 2.0   # seconds between lag checks
-LAG_REFRESH = 10.0       # rewrite an unchanged lag report this often, so staleness shows
-STALE_AFTER = 30.0       # a lag report older than this is flagged stale (owner gone)
+LAG_REPORT_EVERY = 2.0   # seconds between end-offset checks
+LAG_REFRESH = 10.0       # rewrite an unchanged end offset this often, so staleness shows
+STALE_AFTER = 30.0       # an end offset older than this is flagged stale (owner gone)
 
 
 def _wall_clock(event: Any = None) -> float:
@@ -100,7 +100,7 @@ class DashboardTables:
     # -- timers -------------------------------------------------------------------------------
 
     async def _report_lag(self) -> None:
-        """Publish lag of the partitions this worker owns, so every worker can show all of them."""
+        """Publish the end offsets of the partitions this worker owns, so every worker can show all of them."""
         if self.app.in_recovery or self.app.rebalancing:
             return
         tps = sorted(self.owned())
@@ -110,16 +110,12 @@ class DashboardTables:
         now = time.time()
         owner = str(self.app.conf.canonical_url)
         for tp in tps:
-            committed = self.app.consumer._committed_offset.get(tp)  # next offset to consume, faust's own
-            highwater = highwaters.get(tp)
-            report = (owner, highwater, committed)
+            report = (owner, highwaters.get(tp))
             key = f"{tp.topic}:{tp.partition}"
             last = self._last_lag.get(key)
-            if last and last[:3] == report and now - last[3] < LAG_REFRESH:
+            if last and last[:2] == report and now - last[2] < LAG_REFRESH:
                 continue
-            lag = None if highwater is None else max(0, highwater - (committed or 0))
-            self.lag[key] = {"partition": tp.partition, "owner": owner, "highwater": highwater,
-                             "committed": committed, "lag": lag, "at": now}
+            self.lag[key] = {"partition": tp.partition, "owner": owner, "highwater": report[1], "at": now}
             self._last_lag[key] = (*report, now)
 
     async def _sample(self) -> None:
@@ -175,16 +171,28 @@ class DashboardTables:
         return sorted(entries, key=lambda e: (e["at"], e["partition"], e["offset"]), reverse=True)[:n]
 
     def partitions(self, now: float | None = None) -> list[dict[str, Any]]:
-        """Every source partition known from the tables and the assignment: owner, lag, age of the report."""
+        """Every source partition: assignment, end offset, next offset to process, lag, age of the end offset.
+
+        ``processed`` is the tally's next offset (outputs acknowledged), so lag needs no group-offset
+        request; ``lag = max(0, highwater - processed)``.  On tansu the end offset can trail by up to
+        one producer batch (see README, embedded broker limits), hence the clamp.
+        """
         now = time.time() if now is None else now
-        rows: dict[int, dict[str, Any]] = {}
+        tallies = self.tallies()
+        rows: dict[int, dict[str, Any]] = {p: {"partition": p} for p in tallies}
         for key, report in self.lag.items():
             if report and key.startswith(f"{self.source_topic}:"):
                 age = now - report["at"]
-                rows[report["partition"]] = {**report, "age_s": round(age, 1), "stale": age > STALE_AFTER}
+                rows.setdefault(report["partition"], {}).update(
+                    {**report, "age_s": round(age, 1), "stale": age > STALE_AFTER})
         for host, topics in self.assignment().items():
             for partition in topics.get(self.source_topic, []):
-                rows.setdefault(partition, {"partition": partition, "lag": None, "stale": False})["assigned_to"] = host
+                rows.setdefault(partition, {"partition": partition})["assigned_to"] = host
+        for p, row in rows.items():
+            row["processed"] = tallies.get(p, {}).get("offset", 0)
+            highwater = row.get("highwater")
+            row["lag"] = None if highwater is None else max(0, highwater - row["processed"])
+            row.setdefault("stale", False)
         return [rows[p] for p in sorted(rows)]
 
     def assignment(self) -> dict[str, dict[str, list[int]]]:

@@ -70,10 +70,12 @@ def render(tallies: Mapping[int, Mapping[str, Any]], lag: Iterable[Mapping[str, 
     out.family("stream_extraction_seconds", "histogram",
                "Seconds from batch taken to outputs acknowledged, observed once per article.", histogram)
     rows = [r for r in lag if r.get("lag") is not None]
-    out.family("stream_consumer_lag", "gauge", "Records in the partition not yet committed by the group.",
+    out.family("stream_consumer_lag", "gauge", "Records in the partition not processed yet (end offset - processed).",
                [("stream_consumer_lag", {"partition": r["partition"]}, r["lag"]) for r in rows])
-    out.family("stream_consumer_committed_offset", "gauge", "Next offset the group will consume.",
-               [("stream_consumer_committed_offset", {"partition": r["partition"]}, r["committed"] or 0) for r in rows])
+    out.family("stream_consumer_end_offset", "gauge", "End offset (high watermark) of the input partition.",
+               [("stream_consumer_end_offset", {"partition": r["partition"]}, r["highwater"]) for r in rows])
+    out.family("stream_consumer_processed_offset", "gauge", "Next offset whose outputs are not acknowledged yet.",
+               [("stream_consumer_processed_offset", {"partition": r["partition"]}, r["processed"]) for r in rows])
     out.family("stream_partitions_assigned", "gauge", "Input partitions this worker owns.",
                [("stream_partitions_assigned", {}, len(list(owned)))])
     out.family("stream_model_loaded", "gauge", "1 once the extraction process has loaded the model.",

@@ -139,8 +139,8 @@ def register(app: faust.App, tables: DashboardTables, pool: ExtractionPool, stat
     async def static(web: Any, request: Any, name: str) -> Any:
         if name not in assets:
             return web.json({"error": "not found"}, status=404)
-        return web.bytes(assets[name], content_type=ASSETS[name] + "; charset=utf-8",
-                         headers={"Cache-Control": "no-cache"})
+        return web.bytes(assets[name], headers={"Content-Type": ASSETS[name] + "; charset=utf-8",
+                                                "Cache-Control": "no-cache"})
 
     class Login(faust.web.View):
         async def get(self, request: Any) -> Any:
