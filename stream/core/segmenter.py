@@ -91,13 +91,12 @@ def find_quotes(doc: Doc) -> list[Span]:
         span = doc.char_span(start, end, label="QUOTE", alignment_mode="expand")
         if span is None:
             continue
-        span._.attribution = _attribution(doc, start, end)
+        span._.attribution = _attribution(doc, text, start, end)
         quotes.append(span)
     return quotes
 
 
-def _attribution(doc: Doc, start: int, end: int) -> Span | None:
-    text = doc.text
+def _attribution(doc: Doc, text: str, start: int, end: int) -> Span | None:
     after = _AFTER.match(text, end)
     if after:
         return doc.char_span(after.start(1), after.end(1), label="ATTRIBUTION", alignment_mode="expand")

@@ -51,7 +51,7 @@ class EventExtractor:
 
     def candidates(self, ctx: DocContext, timexes: list[Timex], dct: TimeInfo | None) -> list[Candidate]:
         doc = ctx.doc
-        spans = _triggers(doc, self.lex)
+        spans = _triggers(ctx, self.lex)
         out: list[Candidate] = []
         for n, span in enumerate(spans):
             rule = self.lex.rules[int(span.label_)]
@@ -88,7 +88,7 @@ class EventExtractor:
             type=etype, cameo=cameo, frame=rule.frame, trigger=span, sentence=sent,
             source=source, targets=targets, participants=participants,
             location=_location(ctx, start, end) if etype == "MEETING" else None,
-            time=_time(span, sent, timexes, dct), modality=modality,
+            time=_time(ctx.text, span, sent, timexes, dct), modality=modality,
             speaker=speaker.actor if speaker else None,
             nominal=span.root.pos_ in {"NOUN", "PROPN"},
         )
@@ -169,9 +169,11 @@ class EventExtractor:
         return speaker or _previous_source(ctx, span)
 
 
-def _triggers(doc: Doc, lex: Lexicon) -> list[Span]:
+def _triggers(ctx: DocContext, lex: Lexicon) -> list[Span]:
     """Trigger matches, longest first on overlaps, in text order."""
-    spans = [Span(doc, s, e, label=str(k_)) for k, s, e in lex.triggers(doc) for k_ in [doc.vocab.strings[k]]]
+    doc = ctx.doc
+    spans = [Span(doc, s, e, label=str(k_)) for k, s, e in lex.triggers(doc, ctx.sent_spans)
+             for k_ in [doc.vocab.strings[k]]]
     chosen: list[Span] = []
     taken: set[int] = set()
     for span in sorted(spans, key=lambda s: (-(s.end - s.start), s.start, int(s.label_))):
@@ -251,14 +253,13 @@ def _location(ctx: DocContext, start: int, end: int) -> Location | None:
     return None
 
 
-def _time(span: Span, sent: Span, timexes: list[Timex], dct: TimeInfo | None) -> TimeInfo | None:
+def _time(text: str, span: Span, sent: Span, timexes: list[Timex], dct: TimeInfo | None) -> TimeInfo | None:
     """The nearest dated expression in the sentence, else the article's reporting period."""
-    doc = span.doc
     best: tuple[int, Timex] | None = None
     for tx in timexes:
         if tx.type not in {"DATE", "TIME"} or not (sent.start_char <= tx.start < sent.end_char):
             continue
-        lead = doc.text[max(sent.start_char, tx.start - 8):tx.start].lower()
+        lead = text[max(sent.start_char, tx.start - 8):tx.start].lower()
         if "depuis" in lead:
             continue
         dist = abs(tx.start - span.start_char)

@@ -24,6 +24,7 @@ class DocContext:
 
     doc: Doc
     mentions: list[Mention]
+    text: str = ""  # doc.text, read once: spaCy rebuilds it from the tokens on every access
     clause_of: list[int] = field(default_factory=list)
     quote_of: list[int] = field(default_factory=list)
     speakers: dict[int, Mention | None] = field(default_factory=dict)
@@ -52,7 +53,7 @@ class DocContext:
 
 
 def build_context(doc: Doc, mentions: list[Mention], lex: Lexicon) -> DocContext:
-    ctx = DocContext(doc, mentions)
+    ctx = DocContext(doc, mentions, doc.text)
     ctx.sent_spans = list(doc.sents)
     for n, sent in enumerate(ctx.sent_spans):
         ctx.sent_index.extend([n] * (sent.end - sent.start))

@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
+
+from stream.events.triggers import TriggerMatcher
 
 DATA = Path(__file__).parent / "data"
 #: Actor kinds an entry may carry; capitals act for their state, cities are only places.
@@ -57,7 +59,7 @@ class Lexicon:
     roles: PhraseMatcher
     role_kind: dict[str, str]
     rules: list[TriggerRule]
-    triggers: Matcher
+    triggers: TriggerMatcher
     cues: dict[str, Any]
     state_names: dict[str, tuple[str, str]]
     surnames: dict[str, int]
@@ -106,7 +108,7 @@ def build_lexicon(nlp: Language, data: Path = DATA) -> Lexicon:
         roles.add(raw["kind"], _patterns(nlp, set(raw["names"])))
         role_kind.update({n.lower(): raw["kind"] for n in raw["names"]})
     rules: list[TriggerRule] = []
-    triggers = Matcher(nlp.vocab)
+    triggers = TriggerMatcher(nlp.vocab)
     for raw in _read_jsonl(data / "triggers.jsonl"):
         key = str(len(rules))
         rules.append(TriggerRule(
@@ -114,22 +116,11 @@ def build_lexicon(nlp: Language, data: Path = DATA) -> Lexicon:
             speech=raw.get("speech", False), speaker_source=raw.get("source") == "speaker",
             only_conditional=raw.get("only_conditional", False), if_conditional=raw.get("if_conditional"),
         ))
-        triggers.add(key, _trigger_patterns(nlp, raw))
+        if "pattern" in raw:
+            triggers.add_pattern(key, raw["pattern"])
+        else:
+            triggers.add_words(key, raw["lemmas"], raw.get("pos"))
     cues = json.loads((data / "cues.json").read_text(encoding="utf-8"))
     return Lexicon(entries, names, adjectives, roles, role_kind, rules, triggers, cues, state_names, surnames)
 
-
-def _trigger_patterns(nlp: Language, raw: dict[str, Any]) -> list[list[dict[str, Any]]]:
-    """A ``pattern`` is a spaCy Matcher pattern; ``lemmas`` match a lemma or a word form."""
-    if "pattern" in raw:
-        return [raw["pattern"]]
-    single = [w for w in raw["lemmas"] if " " not in w]
-    pos = {"POS": {"IN": raw["pos"]}} if raw.get("pos") else {}
-    patterns: list[list[dict[str, Any]]] = [
-        [{"LEMMA": {"IN": single}, **pos}],
-        [{"LOWER": {"IN": single}, **pos}],
-    ]
-    for phrase in (w for w in raw["lemmas"] if " " in w):
-        patterns.append([{"LOWER": t.lower_} for t in nlp.make_doc(phrase)])
-    return patterns
 
