@@ -90,7 +90,7 @@ def _quotes(ctx: DocContext) -> None:
             ctx.attribution_tokens.update(range(attribution.start, attribution.end))
             speaker = _first_actor(ctx, attribution.start, attribution.end)
         if speaker is None:
-            speaker = previous if previous is not None and _same_paragraph(doc, quotes[qi - 1], quote) else None
+            speaker = previous if previous is not None and _same_paragraph(ctx.text, quotes[qi - 1], quote) else None
         if speaker is None:
             speaker = _previous_subject(ctx, quote.start)
         ctx.speakers[qi] = speaker
@@ -112,8 +112,8 @@ def _first_person(ctx: DocContext) -> None:
         ctx.mentions = sorted(ctx.mentions + extra, key=lambda m: (m.start, -m.end))
 
 
-def _same_paragraph(doc: Doc, a: Span, b: Span) -> bool:
-    return "\n" not in doc.text[a.end_char:b.start_char]
+def _same_paragraph(text: str, a: Span, b: Span) -> bool:
+    return "\n" not in text[a.end_char:b.start_char]
 
 
 def _first_actor(ctx: DocContext, start: int, end: int) -> Mention | None:
