@@ -25,7 +25,7 @@ class Settings:
     sasl_mechanism: str = field(default="SCRAM-SHA-512", metadata=env(
         "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512, SCRAM-SHA-256 or PLAIN (used with SASL_*)."))
     sasl_username: str | None = field(default=None, metadata=env("KAFKA_SASL_USERNAME", "SASL user name."))
-    sasl_password: str | None = field(default=None, metadata=env(
+    sasl_password: str | None = field(default=None, repr=False, metadata=env(
         "KAFKA_SASL_PASSWORD", "SASL password (never logged).", secret=True))
     ssl_cafile: str | None = field(default=None, metadata=env(
         "KAFKA_SSL_CAFILE", "PEM file of the CA that signed the brokers' certificates."))
@@ -46,7 +46,7 @@ class Settings:
     web_host: str = field(default="127.0.0.1", metadata=env(
         "STREAM_WEB_HOST", "Address the dashboard binds to; 0.0.0.0 exposes it."))
     web_port: int = field(default=6066, metadata=env("STREAM_WEB_PORT", "Port of the dashboard and API."))
-    web_token: str | None = field(default=None, metadata=env(
+    web_token: str | None = field(default=None, repr=False, metadata=env(
         "STREAM_WEB_TOKEN", "If set, pages and API require 'Authorization: Bearer <token>'.", secret=True))
     model: str = field(default="fr_core_news_md", metadata=env("STREAM_MODEL", "spaCy pipeline to load."))
     batch_size: int = field(default=16, metadata=env(
