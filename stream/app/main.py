@@ -133,25 +133,47 @@ async def deliver(batch: Sequence[faust.EventT], result: BatchResult, t0: float)
     dashboard_tables.record(result, seconds)
 
 
+class _InFlight:
+    """The delivery under way, so that a shutdown lets it land before the Kafka clients stop."""
+
+    task: asyncio.Task[None] | None = None
+    stopping: bool = False
+
+
+inflight = _InFlight()
+
+
+@app.on_before_shutdown.connect
+async def _land_delivery(sender: faust.App, **kwargs: Any) -> None:
+    """SIGTERM: deliver (publish + commit) the batch under way, then start no other.
+
+    Faust sends this signal once the consumer is paused and before tables, services, agents and the
+    producer stop; later, the producer could no longer publish nor the consumer commit.
+    """
+    inflight.stopping = True
+    if inflight.task is not None and not inflight.task.done():
+        await asyncio.wait([inflight.task], timeout=15.0)
+
+
 @app.agent(articles_topic)
 async def extract_articles(articles: faust.StreamT) -> None:
     """Extract batch k+1 while batch k is being delivered, so Kafka I/O overlaps the extraction.
 
     Deliveries stay in batch order (each waits for the previous one), so commits never go back.
     """
-    previous: asyncio.Task[None] | None = None
-    try:
-        async for batch in articles.take_events(settings.batch_size, within=settings.batch_within):
-            t0 = time.perf_counter()
-            messages = [RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition,
-                                   e.message.offset) for e in batch]
-            result = await pool.process(messages)
-            if previous is not None:
-                await previous  # re-raises a failed delivery here, as the inline code did
-            previous = asyncio.create_task(deliver(list(batch), result, t0))
-    finally:
-        if previous is not None and not previous.done():
-            await asyncio.wait([previous], timeout=10.0)  # shutting down: let the last commit land
+    async for batch in articles.take_events(settings.batch_size, within=settings.batch_within):
+        if inflight.stopping:
+            continue  # neither published nor committed: the partition's next owner does it
+        t0 = time.perf_counter()
+        messages = [RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition,
+                               e.message.offset) for e in batch]
+        result = await pool.process(messages)
+        if inflight.task is not None:
+            # Shielded: cancelling the agent must not cancel a delivery whose outputs are out.
+            await asyncio.shield(inflight.task)  # re-raises a failed delivery here
+        if inflight.stopping:
+            continue
+        inflight.task = asyncio.create_task(deliver(list(batch), result, t0))
 
 
 register_web(app, dashboard_tables, pool, stats, settings)  # /dashboard, /api/*, /metrics, /healthz, /readyz
