@@ -175,6 +175,8 @@ def test_partitions_show_owner_and_lag(stack: ProbedStack, sent: dict) -> None:
     assert [p["partition"] for p in parts] == [0, 1, 2, 3]
     assert {p["assigned_to"] for p in parts} == {p["owner"] for p in parts} == {url}
     assert sum(p["processed"] for p in parts) == GOOD + BAD  # every offset of every partition processed
+    assert wait_for(lambda: sum(p.get("committed") or 0 for p in get_json(
+        url + "/api/stats", TOKEN)["stream"]["partitions"]) == GOOD + BAD, 30, "commits reported")
     assert all(p["highwater"] >= 1 and not p["stale"] for p in parts if p["processed"])
 
 

@@ -109,13 +109,15 @@ class DashboardTables:
         highwaters = await self.app.consumer.highwaters(*tps)
         now = time.time()
         owner = str(self.app.conf.canonical_url)
+        committed = getattr(self.app.consumer, "_committed_offset", {})  # kept current by main.commit_published
         for tp in tps:
-            report = (owner, highwaters.get(tp))
+            report = (owner, highwaters.get(tp), committed.get(tp))
             key = f"{tp.topic}:{tp.partition}"
             last = self._last_lag.get(key)
-            if last and last[:2] == report and now - last[2] < LAG_REFRESH:
+            if last and last[:3] == report and now - last[3] < LAG_REFRESH:
                 continue
-            self.lag[key] = {"partition": tp.partition, "owner": owner, "highwater": report[1], "at": now}
+            self.lag[key] = {"partition": tp.partition, "owner": owner, "highwater": report[1],
+                             "committed": report[2], "at": now}
             self._last_lag[key] = (*report, now)
 
     async def _sample(self) -> None:
