@@ -104,6 +104,11 @@ class ActorFinder:
         by_start = {m.start: m for m in found if m.actor is not None}
         taken = {i for m in found for i in range(m.start, m.end)}
         seen: dict[str, Actor] = {}
+        # Named persons per affiliation: "le chef de l'Otan" is Jens Stoltenberg when he is the only one named.
+        named: dict[str, set[str]] = {}
+        for m in found:
+            if m.actor is not None and m.actor.kind == "person" and m.actor.name and m.actor.affiliation:
+                named.setdefault(m.actor.affiliation, set()).add(m.actor.name)
         out: list[Mention] = []
         for role in filter_spans([Span(doc, s, e, label=k) for k, s, e in self.lex.roles(doc)]):
             start, end = role.start, role.end
@@ -123,6 +128,11 @@ class ActorFinder:
                     name = affiliation.name
                 code = affiliation.affiliation if affiliation.kind == "person" else affiliation.code
                 person_kind = kind == "person"
+                if person_kind and code:
+                    if name is None and len(named.get(code, ())) == 1:
+                        name = next(iter(named[code]))
+                    elif name is not None:
+                        named.setdefault(code, set()).add(name)
                 cname = name if person_kind else self.lex.state_names.get(code or "", (affiliation.name, ""))[0]
                 text = _with_article(doc, doc[start:stop]).text
                 actor = Actor(text, code, cname, "person" if person_kind else _actor_kind(affiliation), code if person_kind else None)

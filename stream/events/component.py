@@ -52,16 +52,17 @@ class EventExtractor:
     def candidates(self, ctx: DocContext, timexes: list[Timex], dct: TimeInfo | None) -> list[Candidate]:
         doc = ctx.doc
         spans = _triggers(ctx, self.lex)
+        windows = [_window(ctx, spans, n) for n in range(len(spans))]
         out: list[Candidate] = []
         for n, span in enumerate(spans):
             rule = self.lex.rules[int(span.label_)]
-            cand = self._candidate(ctx, spans, n, rule, timexes, dct)
+            cand = self._candidate(ctx, spans, windows, n, rule, timexes, dct)
             if cand is not None:
                 out.append(cand)
         return _drop_governed(out)
 
-    def _candidate(self, ctx: DocContext, spans: list[Span], n: int, rule: TriggerRule,
-                   timexes: list[Timex], dct: TimeInfo | None) -> Candidate | None:
+    def _candidate(self, ctx: DocContext, spans: list[Span], windows: list[tuple[int, int]], n: int,
+                   rule: TriggerRule, timexes: list[Timex], dct: TimeInfo | None) -> Candidate | None:
         doc = ctx.doc
         span = spans[n]
         if span.start in ctx.attribution_tokens:
@@ -81,14 +82,14 @@ class EventExtractor:
         if modality == "conditional" and rule.if_conditional:
             etype, cameo = rule.if_conditional["type"], rule.if_conditional["cameo"]
         cameo = _refine(doc, span, ctx.sent(span.start), rule, cameo)
-        start, end = _window(ctx, spans, n)
+        start, end = windows[n]
         source, targets, participants = self._roles(ctx, span, rule, etype, start, end, speaker)
         sent = ctx.sent(span.start)
         return Candidate(
             type=etype, cameo=cameo, frame=rule.frame, trigger=span, sentence=sent,
             source=source, targets=targets, participants=participants,
             location=_location(ctx, start, end) if etype == "MEETING" else None,
-            time=_time(ctx.text, span, sent, timexes, dct), modality=modality,
+            time=_time(ctx, n, spans, windows, timexes, dct), modality=modality,
             speaker=speaker.actor if speaker else None,
             nominal=span.root.pos_ in {"NOUN", "PROPN"},
         )
@@ -253,19 +254,27 @@ def _location(ctx: DocContext, start: int, end: int) -> Location | None:
     return None
 
 
-def _time(text: str, span: Span, sent: Span, timexes: list[Timex], dct: TimeInfo | None) -> TimeInfo | None:
-    """The nearest dated expression in the sentence, else the article's reporting period."""
-    best: tuple[int, Timex] | None = None
-    for tx in timexes:
-        if tx.type not in {"DATE", "TIME"} or not (sent.start_char <= tx.start < sent.end_char):
-            continue
-        lead = text[max(sent.start_char, tx.start - 8):tx.start].lower()
-        if "depuis" in lead:
-            continue
-        dist = abs(tx.start - span.start_char)
-        if best is None or dist < best[0]:
-            best = (dist, tx)
-    return best[1].as_time() if best else dct
+def _time(ctx: DocContext, n: int, spans: list[Span], windows: list[tuple[int, int]], timexes: list[Timex],
+          dct: TimeInfo | None) -> TimeInfo | None:
+    """The dated expression that governs trigger n: the nearest in its clause, else the nearest in
+    its sentence that no other trigger's clause holds, else the article's reporting period."""
+    doc, span = ctx.doc, spans[n]
+    sent = ctx.sent(span.start)
+    own = (doc[windows[n][0]].idx, _end_char(doc, windows[n][1]))
+    others = [(doc[a].idx, _end_char(doc, b)) for k, (a, b) in enumerate(windows)
+              if k != n and ctx.sent(spans[k].start).start == sent.start]
+    dated = [tx for tx in timexes if tx.type in {"DATE", "TIME"} and sent.start_char <= tx.start < sent.end_char
+             and "depuis" not in ctx.text[max(sent.start_char, tx.start - 8):tx.start].lower()]
+    inside = [tx for tx in dated if own[0] <= tx.start < own[1]]
+    free = [tx for tx in dated if not any(a <= tx.start < b for a, b in others)]
+    for group in (inside, free):
+        if group:
+            return min(group, key=lambda tx: abs(tx.start - span.start_char)).as_time()
+    return dct
+
+
+def _end_char(doc: Doc, end: int) -> int:
+    return doc[end - 1].idx + len(doc[end - 1]) if end > 0 else 0
 
 
 def _dct_time(article) -> TimeInfo | None:

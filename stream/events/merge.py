@@ -176,7 +176,11 @@ def _with_id(ev: Event, event_id: str) -> Event:
 
 
 def _span(span: Span) -> TextSpan:
-    return TextSpan(span.text, span.start_char, span.end_char)
+    """The span's text without the spaces and line breaks around it, offsets adjusted."""
+    text = span.text
+    lead = len(text) - len(text.lstrip())
+    body = text.strip()
+    return TextSpan(body, span.start_char + lead, span.start_char + lead + len(body))
 
 
 def _majority(actors: list[Actor]) -> Actor | None:
