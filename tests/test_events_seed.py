@@ -83,3 +83,28 @@ def test_ids_are_stable_and_unique(extractor) -> None:  # noqa: ANN001
 def test_output_validates_against_event_schema(extractor, validators) -> None:  # noqa: ANN001
     for ev in _events(extractor):
         validators["event"].validate(json.loads(json.dumps(ev.to_dict())))
+
+
+def test_role_mentions_resolve_to_the_named_person(extractor) -> None:  # noqa: ANN001
+    """"le chef de l'Otan" and "Le secrétaire général de l'Otan" are Jens Stoltenberg, the only one named."""
+    people = [a for e in _events(extractor) for a in (e.source, e.speaker) if a is not None and a.kind == "person"]
+    assert {a.text for a in people} >= {"le chef de l'Otan", "Le secrétaire général de l'Otan"}
+    assert {a.name for a in people} == {"Jens Stoltenberg"}
+    assert {a.affiliation for a in people} == {"NATO"}
+
+
+def test_evidence_is_trimmed_and_indexes_the_text(extractor) -> None:  # noqa: ANN001
+    text = article_from_text(SEED.read_text(encoding="utf-8"), SEED.stem).text
+    for event in _events(extractor):
+        for ev in event.evidence:
+            assert ev.text == ev.text.strip() and text[ev.start:ev.end] == ev.text
+
+
+def test_a_date_in_another_triggers_clause_is_not_taken(extractor) -> None:  # noqa: ANN001
+    """"les rencontres bilatérales … ainsi que la rencontre qui aura lieu demain": demain is the OSCE meeting's."""
+    meetings = [e for e in _events(extractor) if e.type == "MEETING"]
+    osce = next(e for e in meetings if e.trigger.text == "rencontre" and "OSCE" in e.evidence[0].text)
+    bilateral = next(e for e in meetings if "rencontres bilatérales" in e.evidence[0].text[
+        e.trigger.start - e.evidence[0].start:])
+    assert osce.time is not None and osce.time.text == "demain"
+    assert bilateral.time is None or bilateral.time.text is None
