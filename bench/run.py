@@ -32,7 +32,8 @@ from stream.settings import Settings  # noqa: E402
 
 TEXT_DIRS = [ROOT.parent / "shared" / "data" / "articles", ROOT / "bench" / "texts", ROOT / "stream" / "samples"]
 #: Which share each pipeline component's time goes to.
-OURS = {"stream_dates": "date_resolution", "stream_events": "event_rules", "stream_segmenter": "segmenter"}
+OURS = {"stream_dates": "date_resolution", "stream_events": "event_rules", "stream_segmenter": "segmenter",
+        "serialisation": "serialisation"}
 
 
 def corpus(n: int) -> list[tuple[bytes, bytes]]:
@@ -175,12 +176,24 @@ def first_event_times(settings: Settings) -> dict[str, float]:
 
 
 def wait_done(settings: Settings, ends: dict[int, int], timeout: float) -> float:
-    """Block until the group has committed up to `ends`; returns when (perf_counter)."""
-    sys.path.insert(0, str(ROOT / "tests"))
-    from test_faults_support import wait_committed
+    """Block until the group has committed up to `ends` (polled every 0.1 s); returns when (perf_counter)."""
+    from kafka import KafkaConsumer, TopicPartition
 
-    wait_committed(settings, ends, timeout)
-    return time.perf_counter()
+    from stream.kafka import kafka_python_config
+
+    consumer = KafkaConsumer(**kafka_python_config(settings), group_id=settings.app_id, enable_auto_commit=False,
+                             session_timeout_ms=6000)
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            done = all((consumer.committed(TopicPartition(settings.topic_articles, p)) or 0) >= end
+                       for p, end in ends.items())
+            if done:
+                return time.perf_counter()
+            time.sleep(0.1)
+    finally:
+        consumer.close()
+    raise SystemExit(f"the workers did not finish within {timeout:.0f} s")
 
 
 def e2e(stack: Any, pairs: list[tuple[bytes, bytes]], timeout: float) -> float:
