@@ -20,8 +20,8 @@ FTIB_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "fti
 
 
 @pytest.fixture(scope="module")
-def counts() -> Counts:
-    return evaluate(tml_files(str(FTIB_DEV)), Extractor())
+def counts(extractor: Extractor) -> Counts:
+    return evaluate(tml_files(str(FTIB_DEV)), extractor)
 
 
 def test_value_f1_does_not_drop(counts: Counts) -> None:

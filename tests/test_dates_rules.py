@@ -16,11 +16,6 @@ from stream.dates.days import underspecified, weekday_near
 from stream.dates.grammar import find_mentions
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def tag(extractor: Extractor, text: str, header: str | None = "2022-01-12") -> list[Timex]:
     article = Article(id="t", text=text, date=parse_date(header) if header else None)
     timexes = extractor.extract(article).timexes

@@ -34,11 +34,6 @@ DAY = [
 ]
 
 
-@pytest.fixture(scope="module")
-def extractor() -> Extractor:
-    return Extractor()
-
-
 def _timexes(extractor: Extractor, header: str) -> tuple[str, list[Timex]]:
     raw = SEED.read_text("utf-8")
     assert raw.startswith(" date 2022-01 ")
