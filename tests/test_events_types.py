@@ -57,3 +57,12 @@ def test_quoted_threat_uses_the_speakers_side(extractor) -> None:  # noqa: ANN00
     assert ev.source is not None and ev.source.code == "EU"
     assert ev.speaker is not None and ev.speaker.code == "EU"
     assert "RUS" in {a.code for a in ev.targets}
+
+
+def test_apposed_name_before_the_verb_is_the_subject_not_an_inverted_attribution(extractor) -> None:  # noqa: ANN001
+    """"…, Josep Borrell, a appelé Moscou à …": the comma closes the apposition; Moscou is the target."""
+    text = "Le chef de la diplomatie européenne, Josep Borrell, a appelé Moscou à la désescalade."
+    (ev,) = [e for e in _events(extractor, text) if e.type == "APPEAL"]
+    assert ev.source is not None and ev.source.code == "EU"
+    assert "RUS" in {a.code for a in ev.targets}
+    assert ev.cameo == "0256"

@@ -165,10 +165,14 @@ def _inverted_subject(ctx: DocContext, verb, sent: Span) -> Mention | None:
     while j < sent.end and (ctx.doc[j].pos_ in {"ADV", "NOUN"} and ctx.doc[j].lower_ not in {"le", "la"}) and j - verb.i < 3:
         j += 1
     m = _mention_at(ctx, j, sent.end)
-    if m is not None and verb.i > sent.start and any(t.text in {",", '"', "»", "”"} for t in ctx.doc[max(sent.start, verb.i - 3):verb.i]):
-        ctx.attribution_tokens.update(range(verb.i, m.end))
-        return m
-    return None
+    marks = [t.i for t in ctx.doc[max(sent.start, verb.i - 3):verb.i] if t.text in {",", '"', "»", "”"}]
+    if m is None or not marks:
+        return None
+    # "Josep Borrell, a appelé Moscou à …": the comma closes the subject's apposition, no inversion.
+    if any(other.actor is not None and other.end == marks[-1] for other in ctx.mentions):
+        return None
+    ctx.attribution_tokens.update(range(verb.i, m.end))
+    return m
 
 
 def _subject(ctx: DocContext, verb, sent: Span) -> Mention | None:
