@@ -95,7 +95,10 @@ class EventExtractor:
         )
 
     def _modality(self, ctx: DocContext, span: Span) -> str | None:
-        """negated > conditional > reported > planned > asserted; None when only hoped for."""
+        """negated > conditional > planned > reported > asserted; None when only hoped for.
+
+        A future event stays `planned` even when only a source says so: what users filter on is whether
+        it has happened yet."""
         doc, sent = ctx.doc, ctx.sent(span.start)
         before = doc[max(sent.start, span.start - 4):span.start]
         after = doc[span.end:min(sent.end, span.end + 2)]
@@ -111,11 +114,11 @@ class EventExtractor:
                 return None
         if any(i in ctx.conditional_at for i in range(sent.start, sent.end)):
             return "conditional"
-        if sent.start in ctx.reported_sents:
-            return "reported"
         near = doc[max(sent.start, span.start - 5):min(sent.end, span.end + 5)]
         if any((t.lower_ in self.planned or "Fut" in t.morph.get("Tense")) and ctx.clause_of[t.i] == clause for t in near):
             return "planned"
+        if sent.start in ctx.reported_sents:
+            return "reported"
         return "asserted"
 
     def _roles(self, ctx: DocContext, span: Span, rule: TriggerRule, etype: str, start: int, end: int,

@@ -168,8 +168,10 @@ def _inverted_subject(ctx: DocContext, verb, sent: Span) -> Mention | None:
     marks = [t.i for t in ctx.doc[max(sent.start, verb.i - 3):verb.i] if t.text in {",", '"', "»", "”"}]
     if m is None or not marks:
         return None
-    # "Josep Borrell, a appelé Moscou à …": the comma closes the subject's apposition, no inversion.
-    if any(other.actor is not None and other.end == marks[-1] for other in ctx.mentions):
+    # An inverted attribution follows the reported words, which hold a verb ("…, a averti X").
+    # "Le chef de la diplomatie européenne, Josep Borrell, a appelé Moscou à …" has none before
+    # the comma: the comma closes the subject's apposition and Moscou is an object.
+    if not any(t.pos_ in {"VERB", "AUX"} for t in ctx.doc[sent.start:marks[0]]):
         return None
     ctx.attribution_tokens.update(range(verb.i, m.end))
     return m

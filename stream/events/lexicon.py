@@ -70,6 +70,16 @@ def _read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip() and not line.lstrip().startswith("#")]
 
 
+def _with_bare_forms(names: list[str]) -> set[str]:
+    """"Le Caire" is also "Caire" after a contracted article ("au Caire", "du Caire")."""
+    forms = set(names)
+    for name in names:
+        article, _, rest = name.partition(" ")
+        if article in {"Le", "Les"} and rest[:1].isupper():
+            forms.add(rest)
+    return forms
+
+
 def _plurals(adjectives: list[str]) -> set[str]:
     """Adjectives as written plus their regular plurals (russe → russes)."""
     out = set(adjectives)
@@ -96,7 +106,8 @@ def build_lexicon(nlp: Language, data: Path = DATA) -> Lexicon:
         if entry.kind in {"state", "organisation", "bloc", "group"}:
             state_names.setdefault(entry.code, (entry.name, entry.kind))
         if raw.get("names"):
-            names.add(str(idx), _patterns(nlp, set(raw["names"])))
+            forms = set(raw["names"]) if entry.kind == "person" else _with_bare_forms(raw["names"])
+            names.add(str(idx), _patterns(nlp, forms))
         if raw.get("adjectives"):
             adjectives.add(str(idx), _patterns(nlp, _plurals(raw["adjectives"])))
         if entry.kind == "person":

@@ -6,7 +6,9 @@ A candidate joins an earlier event when
    targets equal or missing, same meeting participants);
 3. it is a nominal, undated meeting mention ("le premier conseil Otan-Russie")
    whose participants are among those of a meeting in the previous two sentences,
-   or two mentions of the same type and source share a sentence.
+   or two mentions of the same type and source share a sentence;
+4. it is a headline's nominal meeting ("Reprise des discussions à Vienne") and a
+   later meeting has its participants and venue: the headline announces it.
 Ids hash the article id and the event's identity, never the order of discovery.
 """
 
@@ -76,6 +78,8 @@ def _compatible(c: Candidate, k: Cluster) -> bool:
 def _same_identity(c: Candidate, f: Candidate) -> bool:
     if (c.type, c.frame, c.tense) != (f.type, f.frame, f.tense):
         return False
+    if _dated(c) and _dated(f) and c.time.value != f.time.value:  # type: ignore[union-attr]
+        return False  # "se sont rencontrés lundi" and "une nouvelle réunion le 3 juin" are two meetings
     if c.type == "MEETING":
         return _codes(c.participants) == _codes(f.participants)
     s1, s2 = c.source.code if c.source else None, f.source.code if f.source else None
@@ -83,6 +87,11 @@ def _same_identity(c: Candidate, f: Candidate) -> bool:
         return False
     t1, t2 = _codes(c.targets), _codes(f.targets)
     return not t1 or not t2 or bool(t1 & t2)
+
+
+def _dated(c: Candidate) -> bool:
+    """The mention carries its own time words (not the article's reporting period)."""
+    return c.time is not None and c.time.text is not None and c.time.value is not None
 
 
 def _anaphoric_meeting(c: Candidate, k: Cluster) -> bool:
@@ -119,7 +128,35 @@ def cluster(cands: list[Candidate]) -> list[Cluster]:
             clusters.append(target)
         target.members.append(c)
         contexts.setdefault(key, target)
-    return clusters
+    return _absorb_headlines(clusters)
+
+
+def _absorb_headlines(clusters: list[Cluster]) -> list[Cluster]:
+    """Fold a headline-only meeting into the first later meeting it summarises (rule 4)."""
+    out = list(clusters)
+    for k in clusters:
+        if not all(_headline_meeting(m) for m in k.members):
+            continue
+        into = next((o for o in out if o is not k and o.first.type == "MEETING" and o.first.tense == k.first.tense
+                     and o.first.sentence.start > k.first.sentence.start
+                     and k.codes("participants") <= o.codes("participants")
+                     and _same_venue(k.first.location, o.first.location)), None)
+        if into is not None:
+            into.members[:0] = k.members
+            out.remove(k)
+    return out
+
+
+def _headline_meeting(c: Candidate) -> bool:
+    """A nominal, undated meeting in a line that ends without punctuation (a headline)."""
+    text = c.sentence.text
+    body = text.rstrip()
+    return c.type == "MEETING" and c.nominal and not _dated(c) and "\n" in text[len(body):] \
+        and body[-1:] not in {".", "!", "?", "»", '"', "”", ":"}
+
+
+def _same_venue(a: Location | None, b: Location | None) -> bool:
+    return a is None or b is None or a.name == b.name
 
 
 def merge(cands: list[Candidate], article_id: str, info: ExtractorInfo) -> list[Event]:
