@@ -208,6 +208,7 @@ def test_calendar_helpers() -> None:
     assert weekday_near(wed, 1, "nearest") == date(2022, 1, 10)
     assert underspecified("2022-01-03", "2022-01-30") == "2022-01-XX"
     assert underspecified("2021-12-31TEV", "2022-01-30TEV") == "XXXX-XX-XXTEV"
+    assert underspecified("2023-W10", "2023-W14") == "2023-WXX"
 
 
 @settings(max_examples=200, deadline=None)

@@ -120,12 +120,15 @@ def safe_date(y: int, m: int, d: int) -> date | None:
 
 
 def underspecified(lo: str, hi: str) -> str:
-    """A value covering two: equal leading fields kept, the rest replaced by X ('2022-01-03', '2022-01-30' -> '2022-01-XX')."""
+    """A value covering two: equal leading fields kept, the digits of the rest replaced by X.
+
+    '2022-01-03', '2022-01-30' -> '2022-01-XX'; '2023-W10', '2023-W14' -> '2023-WXX' (the W stays).
+    """
     lo_date, _, lo_time = lo.partition("T")
     hi_date, _, hi_time = hi.partition("T")
     fields, keep = [], True
     for a, b in zip(lo_date.split("-"), hi_date.split("-")):
         keep = keep and a == b
-        fields.append(a if keep else "X" * len(a))
+        fields.append(a if keep else "".join("X" if ch.isdigit() else ch for ch in a))
     time = f"T{lo_time}" if lo_time and lo_time == hi_time else ""
     return "-".join(fields) + time
