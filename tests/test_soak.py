@@ -28,9 +28,11 @@ pytestmark = [
 ]
 
 
-def _rss(pid: int) -> int:
+def _rss_mb(pid: int) -> tuple[float, float]:
+    """RSS of the worker process and of its extraction child(ren), in MB."""
     proc = psutil.Process(pid)
-    return sum(p.memory_info().rss for p in [proc, *proc.children(recursive=True)])
+    children = sum(p.memory_info().rss for p in proc.children(recursive=True))
+    return round(proc.memory_info().rss / 2**20, 1), round(children / 2**20, 1)
 
 
 def test_soak_one_worker_throughput_and_flat_rss(tmp_path) -> None:  # noqa: ANN001
@@ -49,9 +51,10 @@ def test_soak_one_worker_throughput_and_flat_rss(tmp_path) -> None:  # noqa: ANN
             time.sleep(5)
             assert worker.alive(), worker.log_tail()
             now, n = time.monotonic(), articles_in(stack)
+            main_mb, child_mb = _rss_mb(worker.proc.pid)
             samples.append({"t_s": round(now - t0, 1), "articles": n,
                             "articles_per_s": round((n - last_n) / (now - last_t), 2),
-                            "rss_mb": round(_rss(worker.proc.pid) / 2**20, 1)})
+                            "rss_mb": round(main_mb + child_mb, 1), "worker_mb": main_mb, "extraction_mb": child_mb})
             print(samples[-1], flush=True)
             last_t, last_n = now, n
             if n >= N and all(committed(settings).get(p, 0) >= e for p, e in ends.items()):
