@@ -21,7 +21,7 @@ import psutil
 import pytest
 
 from stream.commands.consume import read_topic
-from stream.app.processing import MAX_DEADLETTER_ORIGINAL_BYTES
+from stream.app.processing import MAX_DEADLETTER_KEY_BYTES, MAX_DEADLETTER_ORIGINAL_BYTES
 from stream.commands.produce import make_producer
 from stream.core.article import MAX_ID_CHARS, MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, article_from_bytes
 
@@ -130,6 +130,7 @@ KINDS: list[Kind] = [
     Kind("key-null", (FR + " (clé nulle)").encode(), OK, key=None),
     Kind("key-binary", (FR + " (clé binaire)").encode(), OK, key=b"\xff\xfe\x00key"),
     Kind("key-too-long-for-an-id", (FR + " (clé longue)").encode(), OK, key=b"k" * (MAX_ID_CHARS + 1)),
+    Kind("key-of-2-mb-on-bad-json", b'{"text": ', "invalid_json", key=b"k" * (2 * 1024 * 1024)),
     Kind("five-mb", FIVE_MB, OK, truncated=True),
     Kind("five-mb-english", (EN + " ").encode() * (5 * 1024 * 1024 // (len(EN) + 1)), "unsupported_language"),
     Kind("over-8-mib", b"a " * (MAX_MESSAGE_BYTES // 2 + 1), "too_large"),
@@ -140,7 +141,8 @@ KINDS: list[Kind] = [
 
 
 def _b64(data: bytes | None) -> str | None:
-    return None if data is None else base64.b64encode(data).decode()
+    """A key as its dead letter records it: at most MAX_DEADLETTER_KEY_BYTES of it."""
+    return None if data is None else base64.b64encode(data[:MAX_DEADLETTER_KEY_BYTES]).decode()
 
 
 def _embedded(kind: Kind) -> str:

@@ -25,7 +25,7 @@ from mode import Service
 
 import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
 from stream.app.executor import ExtractionPool
-from stream.app.processing import BatchResult, RawMessage
+from stream.app.processing import BatchResult, RawMessage, dead_letter_key
 from stream.app.stats import WorkerStats
 from stream.app.tables import DashboardTables
 from stream.app.web import register as register_web
@@ -82,7 +82,8 @@ async def publish(result: BatchResult) -> None:
     pending = []
     for outcome in result.outcomes:
         if outcome.dead_letter is not None:
-            pending.append(await deadletter_topic.send(key=outcome.message.key, value=outcome.dead_letter))
+            key = dead_letter_key(outcome.message)
+            pending.append(await deadletter_topic.send(key=key, value=outcome.dead_letter))
         for event in outcome.events:
             pending.append(await events_topic.send(key=event["event_id"].encode(), value=event))
     await asyncio.gather(*pending)

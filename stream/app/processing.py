@@ -9,6 +9,7 @@ at the edge, and never reach the NLP core.
 from __future__ import annotations
 
 import base64
+import hashlib
 import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -71,6 +72,15 @@ def extractor_info() -> ExtractorInfo:
 #: 1 MB by default (broker ``message.max.bytes``, producer ``max_request_size``): a 5 MB bad
 #: input copied whole would make its own dead letter unpublishable and crash the agent.
 MAX_DEADLETTER_ORIGINAL_BYTES = 256 * 1024
+#: Keys longer than this are replaced by their SHA-1 on the dead-letter topic, for the same reason.
+MAX_DEADLETTER_KEY_BYTES = 1024
+
+
+def dead_letter_key(msg: RawMessage) -> bytes | None:
+    """The dead letter's Kafka key: the original key, or its SHA-1 when it is too long to resend."""
+    if msg.key is None or len(msg.key) <= MAX_DEADLETTER_KEY_BYTES:
+        return msg.key
+    return hashlib.sha1(msg.key).hexdigest().encode("ascii")
 
 
 def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: ExtractorInfo,
@@ -83,7 +93,8 @@ def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: E
     return DeadLetter(
         reason=reason, message=message,
         original_base64=base64.b64encode(value).decode("ascii"),
-        original_key_base64=base64.b64encode(msg.key).decode("ascii") if msg.key is not None else None,
+        original_key_base64=base64.b64encode(msg.key[:MAX_DEADLETTER_KEY_BYTES]).decode("ascii")
+        if msg.key is not None else None,
         topic=msg.topic, partition=msg.partition, offset=msg.offset, article_id=article_id,
         failed_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"), extractor=info,
     ).to_dict()
