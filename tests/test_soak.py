@@ -1,9 +1,15 @@
-"""Soak: at least 5,000 articles through one worker; throughput over time, and RSS that stops growing.
+"""Soak: 12,000 articles through one worker; throughput over time, and RSS that stops growing.
 
-Opt-in (it takes about ten minutes on two cores): ``STREAM_SOAK=1 pytest tests/test_soak.py -s``.
-``STREAM_SOAK_ARTICLES`` (default 5000) and ``STREAM_MODEL`` (default the md model) tune it.  The
-samples (throughput and RSS every 5 s) are printed and written to ``soak.json`` in the test's
-temporary directory.
+Opt-in (about six minutes on two cores): ``STREAM_SOAK=1 pytest tests/test_soak.py -s``.
+``STREAM_SOAK_ARTICLES`` (default 12000, at least 5000) and ``STREAM_MODEL`` (default the md model)
+tune it.  The samples (throughput, RSS of the worker and of its extraction process, every 5 s) are
+printed and written to ``soak.json`` in the test's temporary directory.
+
+Why 12,000 and a long warm-up: the extraction process (not the Faust worker) grows by about
+100 MB over its first ~8,000 articles and is then flat (a 15,000-article run: 611.9 MB from
+article 8,200 to the end).  The same articles run in-process through `process_batch` stay flat,
+so the growth comes from the process-pool round trips (pickled batches and results) settling the
+allocator, not from the pipeline keeping state.  5,000 articles end inside that warm-up.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from stream.settings import Settings
 
 from .test_faults_support import articles_in, committed, make_articles, produce, stop_all
 
-N = int(os.environ.get("STREAM_SOAK_ARTICLES", "5000"))
+N = max(5000, int(os.environ.get("STREAM_SOAK_ARTICLES", "12000")))
 pytestmark = [
     pytest.mark.broker,
     pytest.mark.skipif(os.environ.get("STREAM_SOAK") != "1", reason="opt-in: set STREAM_SOAK=1"),
@@ -65,8 +71,8 @@ def test_soak_one_worker_throughput_and_flat_rss(tmp_path) -> None:  # noqa: ANN
         assert stats["articles_in"] == stats["processed"] + stats["deadlettered"] == N
     finally:
         stop_all(stack)
-    # Warm-up: the first fifth of the articles (model caches, vocabulary, allocator arenas fill up).
-    warm = [s for s in samples if s["articles"] >= N / 5]
+    # Warm-up: the first two thirds of the articles (see the module docstring).
+    warm = [s for s in samples if s["articles"] >= 2 * N / 3]
     assert len(warm) >= 4, "too few samples after warm-up"
     baseline = max(s["rss_mb"] for s in warm[: max(2, len(warm) // 4)])
     tail = [s["rss_mb"] for s in warm[-max(2, len(warm) // 4):]]
@@ -74,5 +80,5 @@ def test_soak_one_worker_throughput_and_flat_rss(tmp_path) -> None:  # noqa: ANN
     print(f"soak: {N} articles; RSS after warm-up {baseline} MB, at the end {max(tail)} MB; "
           f"throughput min/median/max {min(rates, default=0)}/{sorted(rates)[len(rates) // 2] if rates else 0}/"
           f"{max(rates, default=0)} articles/s")
-    # Flat: the end of the run may not sit more than 5% (or 30 MB) above the level right after warm-up.
-    assert max(tail) <= max(baseline * 1.05, baseline + 30), f"RSS grew after warm-up: {baseline} -> {max(tail)} MB"
+    # Flat: the end of the run may not sit more than 2% (or 15 MB) above the level right after warm-up.
+    assert max(tail) <= max(baseline * 1.02, baseline + 15), f"RSS grew after warm-up: {baseline} -> {max(tail)} MB"
