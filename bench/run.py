@@ -125,6 +125,30 @@ class RssSampler:
         self._thread.join()
 
 
+def cpu_seconds(stack: Any) -> dict[str, float]:
+    """CPU time used so far by role: worker processes (Faust, Kafka I/O), extraction children, broker."""
+    out = {"worker": 0.0, "extraction": 0.0, "broker": 0.0}
+    pids = [("worker", w.proc.pid) for w in stack.workers if w.alive()]
+    if stack.broker is not None and stack.broker.pid:
+        pids.append(("broker", stack.broker.pid))
+    for role, pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            t = proc.cpu_times()
+            out[role] += t.user + t.system
+            if role == "worker":
+                for child in proc.children(recursive=True):
+                    c = child.cpu_times()
+                    out["extraction"] += c.user + c.system
+        except psutil.Error:
+            continue
+    return out
+
+
+def cpu_per_article(before: dict[str, float], after: dict[str, float], n: int) -> dict[str, float]:
+    return {role: round(1000 * (after[role] - before[role]) / n, 1) for role in before}
+
+
 def produced_at(settings: Settings, pairs: list[tuple[bytes, bytes]], pace: float | None) -> tuple[dict[int, int], dict[str, float]]:
     """Publish (every `pace` seconds if given); return the partition ends and each key's send time."""
     from stream.commands.produce import make_producer
@@ -249,9 +273,12 @@ def main(argv: list[str] | None = None) -> int:
         stack.start(workers=1, ready_timeout=300)
         with RssSampler(lambda: [w.proc.pid for w in stack.workers if w.alive()]) as rss:
             warm(stack, corpus(2 * batch))
+            cpu0 = cpu_seconds(stack)
             one_s = e2e(stack, [(b"one-" + k, v) for k, v in pairs], timeout=30 * n)
+            cpu_one = cpu_per_article(cpu0, cpu_seconds(stack), n)
             one = rate(n, one_s)
-            print(f"end to end, 1 worker {one:6.2f} articles/s  ({one_s:.1f} s)", flush=True)
+            print(f"end to end, 1 worker  {one:6.2f} articles/s  ({one_s:.1f} s); CPU ms per article: {cpu_one}",
+                  flush=True)
 
             # Latency at half of saturation: paced produce, broker timestamps of the first event.
             lat_pairs = [(b"lat-" + k, v) for k, v in pairs[: max(20, n // 2)]]
@@ -266,9 +293,15 @@ def main(argv: list[str] | None = None) -> int:
 
             stack.wait_ready(300, workers=[stack.start_worker()])
             warm(stack, [(b"warm2-" + k, v) for k, v in corpus(4 * batch)])
+            cpu0 = cpu_seconds(stack)
             two_s = e2e(stack, [(b"two-" + k, v) for k, v in pairs], timeout=30 * n)
+            cpu_two = cpu_per_article(cpu0, cpu_seconds(stack), n)
             two = rate(n, two_s)
-            print(f"end to end, 2 workers {two:5.2f} articles/s  ({two_s:.1f} s)", flush=True)
+            print(f"end to end, 2 workers {two:6.2f} articles/s  ({two_s:.1f} s); CPU ms per article: {cpu_two}",
+                  flush=True)
+            # What two workers can reach on this machine at best: all cores busy at that CPU cost per article.
+            bound = 1000 * (psutil.cpu_count() or 1) / sum(cpu_two.values())
+            print(f"CPU bound for the whole stack on {psutil.cpu_count()} cores: {bound:.1f} articles/s", flush=True)
         peak_mb = {f"worker-{i}": round(rss.peak.get(w.proc.pid, 0) / 2**20) for i, w in enumerate(stack.workers)}
         print(f"peak RSS per worker (process + extraction child): {peak_mb} MB", flush=True)
     finally:
@@ -289,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         two_over_one_worker=round(two / one, 3),
         date_share=round(shares.get("date_resolution", 0.0), 4), event_share=round(shares.get("event_rules", 0.0), 4),
         serialisation_share=round(shares["serialisation"], 4), kafka_share=round(shares["kafka_io_and_streaming"], 4),
-        rss_mb=max(peak_mb.values()), p50_s=round(p50, 3), p95_s=round(p95, 3), p99_s=round(p99, 3),
+        rss_mb=max(peak_mb.values()), cpu_ms_per_article_one=cpu_one, cpu_ms_per_article_two=cpu_two,
+        cpu_bound_articles_s=round(bound, 2), p50_s=round(p50, 3), p95_s=round(p95, 3), p99_s=round(p99, 3),
     )
     print(f"ratios: e2e/raw nlp.pipe {out['e2e_over_nlp_pipe']}  two/one worker {out['two_over_one_worker']}")
     print(json.dumps(out))
