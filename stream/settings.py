@@ -51,7 +51,7 @@ class Settings:
     model: str = field(default="fr_core_news_md", metadata=env("STREAM_MODEL", "spaCy pipeline to load."))
     batch_size: int = field(default=16, metadata=env(
         "STREAM_BATCH_SIZE", "Articles per batch handed to spaCy."))
-    batch_within: float = field(default=0.5, metadata=env(
+    batch_within: float = field(default=0.2, metadata=env(
         "STREAM_BATCH_WITHIN", "Seconds to wait for a batch to fill before processing what has arrived."))
     data_dir: str = field(default="./stream-data", metadata=env(
         "STREAM_DATA_DIR", "Folder for the worker's local table state."))
