@@ -45,6 +45,7 @@ class ExtractionPool:
         self.info: ExtractorInfo | None = None
         self._pool: ProcessPoolExecutor | None = None
         self._ready: asyncio.Event | None = None
+        self._restarting = asyncio.Lock()
 
     def _new_pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
@@ -68,20 +69,24 @@ class ExtractionPool:
         return self.info is not None and self._pool is not None
 
     async def process(self, messages: list[RawMessage]) -> BatchResult:
+        """Extract a batch; several calls may be pending, the process takes them in order."""
         await self.wait_ready()
         loop = asyncio.get_running_loop()
-        assert self._pool is not None
+        pool = self._pool
+        assert pool is not None
         try:
-            return await loop.run_in_executor(self._pool, process_batch, messages)
+            return await loop.run_in_executor(pool, process_batch, messages)
         except BrokenProcessPool:
-            await self._restart()
+            await self._restart(pool)
         outcomes: list[Outcome] = []
         parse = extract = 0.0
         for msg in messages:
+            pool = self._pool
+            assert pool is not None
             try:
-                result = await loop.run_in_executor(self._pool, process_batch, [msg])
+                result = await loop.run_in_executor(pool, process_batch, [msg])
             except BrokenProcessPool:
-                await self._restart()
+                await self._restart(pool)
                 assert self.info is not None
                 outcomes.append(Outcome(msg, dead_letter=dead_letter(
                     msg, "extraction_failed", "the extraction process died on this article", self.info)))
@@ -91,12 +96,15 @@ class ExtractionPool:
             extract += result.extract_seconds
         return BatchResult(outcomes, parse, extract)
 
-    async def _restart(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._ready is not None:
-            self._ready.clear()
-        await self.start()
+    async def _restart(self, broken: ProcessPoolExecutor) -> None:
+        """Replace a dead pool once, however many pending batches saw it die."""
+        async with self._restarting:
+            if self._pool is not broken:
+                return
+            broken.shutdown(wait=False, cancel_futures=True)
+            if self._ready is not None:
+                self._ready.clear()
+            await self.start()
 
     def stop(self) -> None:
         if self._pool is not None:

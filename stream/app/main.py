@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections import deque
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from mode import Service
 
 import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
 from stream.app.executor import ExtractionPool
+from stream.app.frontier import CommitFrontier
 from stream.app.processing import BatchResult, RawMessage, dead_letter_key
 from stream.app.stats import WorkerStats
 from stream.app.tables import DashboardTables
@@ -62,6 +64,7 @@ deadletter_topic = app.topic(settings.topic_deadletter, key_serializer="raw", va
                              partitions=settings.partitions)
 pool = ExtractionPool(settings.model, settings.batch_size)
 stats = WorkerStats()
+frontier = CommitFrontier()
 dashboard_tables = DashboardTables(app, settings.topic_articles)
 
 
@@ -90,22 +93,51 @@ async def publish(result: BatchResult) -> None:
 
 
 async def commit_published(batch: Sequence[faust.EventT]) -> bool:
-    """Commit each partition of the batch up to its last message; call only once the outputs are acked.
+    """Commit each partition of the batch up to its frontier; call only once the outputs are acked.
 
     Why not Faust's commits: at a rebalance Faust *acks without processing* the messages it skips
     (stale generation, or flow stopped; faust-streaming #221/#223), and its commit then takes the
-    first run of consecutive acked offsets, which can include them and even start above the
-    committed offset.  A worker that seeks after such a commit never sees those articles: the
-    probe's loss.  Here every offset below a committed one was published by this worker, which
-    read the partition in order from a previous commit.  Partitions no longer ours, or a group
-    that rebalanced meanwhile, are not committed: the new owner redelivers (at-least-once).
+    first run of consecutive acked offsets, which can include them.  And its fetcher can drop
+    re-fetched records below its read offset, so even "the highest offset we published" may jump
+    over articles nobody processed.  Here a partition's commit only moves over offsets that were
+    all published (`CommitFrontier`); a hole makes the worker seek back to it.  Partitions no longer
+    ours, or a group that rebalanced meanwhile, are not committed: the new owner redelivers.
     """
-    offsets: dict[TopicPartition, int] = {}
+    delivered: dict[TopicPartition, list[int]] = {}
     for event in batch:
-        tp = TopicPartition(event.message.topic, event.message.partition)
-        offsets[tp] = max(offsets.get(tp, 0), event.message.offset + 1)
-    # The aiokafka consumer lives on Faust's consumer thread; run the commit there.
-    return bool(await app.consumer._thread.call_thread(_commit_offsets, offsets))  # type: ignore[attr-defined]
+        delivered.setdefault(TopicPartition(event.message.topic, event.message.partition), []).append(
+            event.message.offset)
+    offsets: dict[TopicPartition, int] = {}
+    for tp, done in delivered.items():
+        if not frontier.known(tp):
+            frontier.start(tp, await _thread_call(_start_offset, tp))
+        offsets[tp] = frontier.add(tp, done)
+        gap = frontier.gap_to_seek(tp)
+        if gap is not None:
+            log.warning("offsets %s..%d of %s were never delivered: reading again from %d",
+                        gap, max(done), tp, gap)
+            await app.consumer.seek(TP(tp.topic, tp.partition), gap)
+    return bool(await _thread_call(_commit_offsets, offsets))
+
+
+async def _thread_call(fn: Any, *args: Any) -> Any:
+    """The aiokafka consumer lives on Faust's consumer thread: run calls on it there."""
+    return await app.consumer._thread.call_thread(fn, *args)  # type: ignore[attr-defined]
+
+
+async def _start_offset(tp: TopicPartition) -> int:
+    """Where this worker's reading of a partition starts: the group's commit, else the log start."""
+    consumer = app.consumer._thread._ensure_consumer()  # type: ignore[attr-defined]
+    committed = await consumer.committed(tp)
+    if committed is not None:
+        return int(committed)
+    return int((await consumer.beginning_offsets([tp]))[tp])
+
+
+@app.on_partitions_assigned.connect
+async def _restart_frontier(sender: faust.App, assigned: Any, **kwargs: Any) -> None:
+    """A new assignment reads every partition again from its committed offset."""
+    frontier.reset()
 
 
 async def _commit_offsets(offsets: dict[TopicPartition, int]) -> bool:
@@ -134,11 +166,17 @@ async def deliver(batch: Sequence[faust.EventT], result: BatchResult, t0: float)
     dashboard_tables.record(result, seconds)
 
 
-class _InFlight:
-    """The delivery under way, so that a shutdown lets it land before the Kafka clients stop."""
+#: Batches between take and commit. Two keep the extraction process busy: while it extracts one,
+#: the next is already queued in it, so it never waits for the event loop to hand it work.
+MAX_BATCHES_IN_FLIGHT = 2
 
-    task: asyncio.Task[None] | None = None
-    stopping: bool = False
+
+class _InFlight:
+    """The batches under way, oldest first, so that a shutdown lets them land before the clients stop."""
+
+    def __init__(self) -> None:
+        self.tasks: deque[asyncio.Task[None]] = deque()
+        self.stopping = False
 
 
 inflight = _InFlight()
@@ -146,35 +184,46 @@ inflight = _InFlight()
 
 @app.on_before_shutdown.connect
 async def _land_delivery(sender: faust.App, **kwargs: Any) -> None:
-    """SIGTERM: deliver (publish + commit) the batch under way, then start no other.
+    """SIGTERM: deliver (publish + commit) the batches under way, then start no other.
 
     Faust sends this signal once the consumer is paused and before tables, services, agents and the
     producer stop; later, the producer could no longer publish nor the consumer commit.
     """
     inflight.stopping = True
-    if inflight.task is not None and not inflight.task.done():
-        await asyncio.wait([inflight.task], timeout=15.0)
+    pending = [t for t in inflight.tasks if not t.done()]
+    if pending:
+        await asyncio.wait(pending, timeout=15.0)
+
+
+async def handle(batch: list[faust.EventT], previous: asyncio.Task[None] | None) -> None:
+    """Extract a batch, then deliver it once the batch before it has been delivered."""
+    t0 = time.perf_counter()
+    messages = [RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition,
+                           e.message.offset) for e in batch]
+    result = await pool.process(messages)
+    if previous is not None:
+        # Deliveries stay in batch order, so commits never go back; shielded, because cancelling
+        # this batch must not cancel a delivery whose outputs are already out.
+        await asyncio.shield(previous)  # re-raises a failed delivery here
+    if inflight.stopping:
+        return  # neither published nor committed: the partition's next owner does it
+    await deliver(batch, result, t0)
 
 
 @app.agent(articles_topic)
 async def extract_articles(articles: faust.StreamT) -> None:
-    """Extract batch k+1 while batch k is being delivered, so Kafka I/O overlaps the extraction.
+    """Hand each batch to `handle` and keep at most `MAX_BATCHES_IN_FLIGHT` under way.
 
-    Deliveries stay in batch order (each waits for the previous one), so commits never go back.
+    Input offsets are acked by nobody (acks=False); `deliver` commits them, so a batch may outlive
+    the loop iteration that took it.
     """
     async for batch in articles.take_events(settings.batch_size, within=settings.batch_within):
         if inflight.stopping:
-            continue  # neither published nor committed: the partition's next owner does it
-        t0 = time.perf_counter()
-        messages = [RawMessage(e.message.key, e.message.value, e.message.topic, e.message.partition,
-                               e.message.offset) for e in batch]
-        result = await pool.process(messages)
-        if inflight.task is not None:
-            # Shielded: cancelling the agent must not cancel a delivery whose outputs are out.
-            await asyncio.shield(inflight.task)  # re-raises a failed delivery here
-        if inflight.stopping:
             continue
-        inflight.task = asyncio.create_task(deliver(list(batch), result, t0))
+        previous = inflight.tasks[-1] if inflight.tasks else None
+        inflight.tasks.append(asyncio.create_task(handle(list(batch), previous)))
+        while inflight.tasks and (inflight.tasks[0].done() or len(inflight.tasks) > MAX_BATCHES_IN_FLIGHT):
+            await asyncio.shield(inflight.tasks.popleft())  # re-raises a failed batch here
 
 
 register_web(app, dashboard_tables, pool, stats, settings)  # /dashboard, /api/*, /metrics, /healthz, /readyz
