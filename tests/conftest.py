@@ -5,9 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jsonschema
 import pytest
+
+if TYPE_CHECKING:
+    from stream.local import LocalStack
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -33,7 +37,7 @@ def validators() -> dict[str, jsonschema.Draft202012Validator]:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator["LocalStack"]:  # noqa: F821
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     """The embedded broker and one real worker process, torn down after the module."""
     from stream.local import LocalStack
 

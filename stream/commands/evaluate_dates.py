@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stream.commands import UserError
 from stream.settings import Settings
+
+if TYPE_CHECKING:
+    from stream.core.pipeline import Extractor
+    from stream.dates.scoring import Counts
 
 
 def register(sub: argparse._SubParsersAction) -> None:

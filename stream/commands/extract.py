@@ -9,11 +9,15 @@ import argparse
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 
 from stream.commands import UserError, iter_input_files, read_bytes
 from stream.settings import Settings
+
+if TYPE_CHECKING:
+    from stream.core.article import Article
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,7 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def load_articles(paths: list[str]) -> Iterator[tuple[str, "Article"]]:
     """Articles from files: a text file's id is its name without extension; JSON may give its own."""
-    from stream.core.article import Article, ArticleError, article_from_bytes, article_from_json, article_from_text
+    from stream.core.article import ArticleError, article_from_json, article_from_text
 
     for path in iter_input_files(paths):
         data = read_bytes(path)

@@ -50,7 +50,6 @@ class EventExtractor:
         return doc
 
     def candidates(self, ctx: DocContext, timexes: list[Timex], dct: TimeInfo | None) -> list[Candidate]:
-        doc = ctx.doc
         spans = _triggers(ctx, self.lex)
         windows = [_window(ctx, spans, n) for n in range(len(spans))]
         out: list[Candidate] = []

@@ -134,7 +134,6 @@ def _previous_subject(ctx: DocContext, i: int) -> Mention | None:
 def _sentence_speakers(ctx: DocContext, lex: Lexicon) -> None:
     """"…, a déclaré X", "selon X", "X a déclaré que": the speaker of a sentence's reported content."""
     reporting = set(lex.cues["reporting"])
-    doc = ctx.doc
     for sent in ctx.sent_spans:
         for tok in sent:
             if ctx.quote_of[tok.i] >= 0:
