@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -15,7 +16,30 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-SEED = SHARED / "articles" / "nato-russia-2022-01.txt"
+#: Sample articles written for the project (committed): tests that need any French article use these.
+SAMPLE = ROOT / "stream" / "samples" / "iran-talks-2024-05-14.txt"
+#: Set by `.ci/run` when ../shared exists: a missing shared file then fails its test instead of skipping it.
+REQUIRE_SHARED_ENV = "STREAM_REQUIRE_SHARED"
+
+
+def shared_path(*parts: str) -> Path:
+    """A path under ../shared/data, which sits beside the project's own checkout but not beside every clone.
+
+    Called inside a test or fixture, never at import: a clone without it skips these tests, with the reason.
+    """
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        reason = f"{path} is absent (the project's shared data, beside the clone in ../shared)"
+        if os.environ.get(REQUIRE_SHARED_ENV) == "1":
+            pytest.fail(f"{reason}; {REQUIRE_SHARED_ENV}=1 requires it")
+        pytest.skip(reason)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seed() -> Path:
+    """The seed article (third-party text, read in place from ../shared, never copied into the repository)."""
+    return shared_path("articles", "nato-russia-2022-01.txt")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import orjson
 import pytest
@@ -11,11 +12,9 @@ from stream.core.article import (
     MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, ArticleError, article_from_bytes, article_from_text, parse_date, split_header,
 )
 
-from .conftest import SEED
 
-
-def test_seed_header_on_the_same_line_as_the_body() -> None:
-    raw = SEED.read_text()
+def test_seed_header_on_the_same_line_as_the_body(seed: Path) -> None:
+    raw = seed.read_text()
     article = article_from_text(raw, "seed")
     assert article.date is not None
     assert (article.date.precision, article.date.first_day, article.date.last_day) == (

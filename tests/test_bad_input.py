@@ -25,7 +25,7 @@ from stream.app.processing import MAX_DEADLETTER_KEY_BYTES, MAX_DEADLETTER_ORIGI
 from stream.commands.produce import make_producer
 from stream.core.article import MAX_ID_CHARS, MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, article_from_bytes
 
-from .conftest import SEED
+from .conftest import SAMPLE
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
@@ -50,8 +50,8 @@ def _binary() -> bytes:
     return b"\x89PNG\r\n\x1a\n" + bytes(rng.randrange(256) for _ in range(4096))
 
 
-#: Bytes of the 5 MB article: the seed's body repeated, as one JSON message.
-FIVE_MB = _json(id="five-mb", text=(SEED.read_text() + "\n\n") * (5 * 1024 * 1024 // (len(SEED.read_bytes()) + 2)))
+#: Bytes of the 5 MB article: a French paragraph written for this test, repeated, as one JSON message.
+FIVE_MB = _json(id="five-mb", text=(FR + "\n\n") * (5 * 1024 * 1024 // (len(FR.encode()) + 2)))
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,7 @@ def test_worker_alive_and_still_processing(run, stack) -> None:  # noqa: ANN001
     worker = stack.workers[0]
     assert worker.alive(), worker.log_tail()
     settings = stack.settings()
-    _send(settings, [Kind("after-bad-batch", SEED.read_bytes(), OK)])
+    _send(settings, [Kind("after-bad-batch", SAMPLE.read_bytes(), OK)])
     stack.wait_accounted(len(KINDS) + 1, timeout=120)
     events = [orjson.loads(v) for v in read_topic(settings, settings.topic_events, follow=False, idle=2.0)]
     assert any(e["article_id"] == "after-bad-batch" for e in events)

@@ -16,12 +16,12 @@ from stream.core.pipeline import Extractor
 from stream.dates.scoring import Counts, score_doc
 from stream.dates.timeml import read_timeml
 
-FTIB_DEV = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "ftib-dev"
+from .conftest import shared_path
 
 
 @pytest.fixture(scope="module")
 def counts(extractor: Extractor) -> Counts:
-    return evaluate(tml_files(str(FTIB_DEV)), extractor)
+    return evaluate(tml_files(str(shared_path("ftib-dev"))), extractor)
 
 
 def test_value_f1_does_not_drop(counts: Counts) -> None:

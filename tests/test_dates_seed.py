@@ -10,8 +10,6 @@ from stream.core.article import article_from_text
 from stream.core.pipeline import Extractor
 from stream.core.records import Timex
 
-SEED = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "articles" / "nato-russia-2022-01.txt"
-
 # (text, type, value, earliest, latest) with the header 'date 2022-01'.  The seed repeats its body
 # from the second paragraph on, so all but the first expression come twice.
 MONTH = [
@@ -34,24 +32,24 @@ DAY = [
 ]
 
 
-def _timexes(extractor: Extractor, header: str) -> tuple[str, list[Timex]]:
-    raw = SEED.read_text("utf-8")
+def _timexes(extractor: Extractor, seed: Path, header: str) -> tuple[str, list[Timex]]:
+    raw = seed.read_text("utf-8")
     assert raw.startswith(" date 2022-01 ")
     article = article_from_text(raw.replace(" date 2022-01 ", f" date {header} ", 1), "seed")
     return article.text, extractor.extract(article).timexes
 
 
 @pytest.mark.parametrize(("header", "expected"), [("2022-01", MONTH), ("2022-01-12", DAY)])
-def test_every_expression_of_the_seed(extractor: Extractor, header: str, expected: list[tuple]) -> None:
-    text, timexes = _timexes(extractor, header)
+def test_every_expression_of_the_seed(extractor: Extractor, seed: Path, header: str, expected: list[tuple]) -> None:
+    text, timexes = _timexes(extractor, seed, header)
     got = [(t.text, t.type, t.value, t.earliest, t.latest) for t in timexes]
     assert got == expected + expected[1:]
     assert all(text[t.start:t.end] == t.text for t in timexes)
 
 
-def test_month_header_intervals_hold_the_real_days(extractor: Extractor) -> None:
+def test_month_header_intervals_hold_the_real_days(extractor: Extractor, seed: Path) -> None:
     """The NATO-Russia council met on Wednesday 2022-01-12; the OSCE meeting was the next day."""
-    _, timexes = _timexes(extractor, "2022-01")
+    _, timexes = _timexes(extractor, seed, "2022-01")
     truth = {"mercredi": "2022-01-12", "demain": "2022-01-13"}
     for t in timexes:
         if t.text in truth:
@@ -59,8 +57,8 @@ def test_month_header_intervals_hold_the_real_days(extractor: Extractor) -> None
             assert t.granularity == "day"
 
 
-def test_quoted_demain_is_anchored_to_the_statement_day(extractor: Extractor) -> None:
-    _, timexes = _timexes(extractor, "2022-01")
+def test_quoted_demain_is_anchored_to_the_statement_day(extractor: Extractor, seed: Path) -> None:
+    _, timexes = _timexes(extractor, seed, "2022-01")
     demain = [t for t in timexes if t.text == "demain"]
     assert demain and all(t.anchor.startswith("quote:speech-day=mercredi") for t in demain)
     mercredi = [t for t in timexes if t.text == "mercredi"]

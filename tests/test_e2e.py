@@ -8,7 +8,7 @@ import pytest
 from stream.commands.consume import read_topic
 from stream.commands.produce import publish
 
-from .conftest import SEED
+from .conftest import SAMPLE
 
 pytestmark = pytest.mark.broker
 
@@ -27,7 +27,7 @@ MALFORMED: list[tuple[bytes | None, bytes, str]] = [
 def run(stack):  # noqa: ANN001, ANN201
     """Publish the seed and the malformed inputs once; collect what came out."""
     settings = stack.settings()
-    pairs = [(b"seed", SEED.read_bytes())] + [(key, value) for key, value, _ in MALFORMED]
+    pairs = [(b"sample", SAMPLE.read_bytes())] + [(key, value) for key, value, _ in MALFORMED]
     publish(settings, pairs, settings.topic_articles, progress=False)
     stack.wait_accounted(len(pairs), timeout=180)
     events = [orjson.loads(v) for v in read_topic(settings, settings.topic_events, follow=False, idle=2.0)]
@@ -50,12 +50,12 @@ def test_every_bad_input_has_one_dead_letter_with_its_reason(run, validators) ->
         assert records[0]["topic"] == "articles" and records[0]["offset"] >= 0
 
 
-def test_seed_events_arrive_and_validate(run, validators) -> None:  # noqa: ANN001
-    seed_events = [e for e in run["events"] if e["article_id"] == "seed"]
-    assert seed_events, "the seed article produced no events"
-    for event in seed_events:
+def test_sample_events_arrive_and_validate(run, validators) -> None:  # noqa: ANN001
+    sample_events = [e for e in run["events"] if e["article_id"] == "sample"]
+    assert sample_events, "the sample article produced no events"
+    for event in sample_events:
         validators["event"].validate(event)
-    assert len({e["event_id"] for e in seed_events}) == len(seed_events)
+    assert len({e["event_id"] for e in sample_events}) == len(sample_events)
 
 
 def test_counts_balance_and_worker_survives(run, stack) -> None:  # noqa: ANN001

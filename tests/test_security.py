@@ -155,14 +155,14 @@ def test_worker_log_and_pages_never_show_the_password(tmp_path: Path) -> None:
     from stream.commands.produce import publish
     from stream.local import LocalStack
 
-    from .conftest import SEED
+    from .conftest import SAMPLE
 
     names = Settings.env_names()
     env = {names["sasl_username"]: "svc-stream", names["sasl_password"]: PASSWORD, names["log_level"]: "debug"}
     with LocalStack(workdir=tmp_path, extra_env=env) as stack:
         stack.start(workers=1, ready_timeout=150)
         settings = stack.settings()
-        publish(settings, [(b"seed", SEED.read_bytes()), (b"bad", b'{"text": '),
+        publish(settings, [(b"sample", SAMPLE.read_bytes()), (b"bad", b'{"text": '),
                            (b"en", b"The ministers said that they would not accept the proposal.")],
                 settings.topic_articles, progress=False)
         stack.wait_accounted(3, timeout=120)
