@@ -139,6 +139,9 @@ def missing(paths: list[Path]) -> int:
 
 def stats(paths: list[Path]) -> int:
     records = [r for path in paths for r in read_records(path)]
+    if not records:
+        print("no articles")
+        return 0
     by_split = Counter(r.get("split") for r in records)
     outlets = {urlparse(r["url"]).hostname.removeprefix("www.") for r in records}
     types = Counter(ev["type"] for r in records for ev in r["events"])

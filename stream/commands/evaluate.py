@@ -29,7 +29,10 @@ _APOS = str.maketrans({"’": "'", "‘": "'", "`": "'"})
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("evaluate", help="score extracted events against gold files")
-    p.add_argument("gold", nargs="+", metavar="GOLD", help="gold JSON files or folders of them")
+    p.add_argument("gold", nargs="+", metavar="GOLD",
+                   help="gold JSON files, JSONL corpora (one article per line), or folders of them")
+    p.add_argument("--split", choices=["dev", "heldout"], default=None,
+                   help="only the corpus articles of this split (JSONL records carry a 'split')")
     p.add_argument("--model", default=None, help="spaCy pipeline (default: $STREAM_MODEL or fr_core_news_md)")
     p.add_argument("-v", "--verbose", action="store_true", help="list misses, false positives and duplicates")
     p.set_defaults(func=run)
@@ -165,16 +168,43 @@ def _score_date(report: Report, ev: Event, gold: dict[str, Any]) -> None:
         report.exact += t.earliest == t.latest == truth
 
 
-def load_gold(path: Path) -> tuple[Path, list[dict[str, Any]]]:
+@dataclass
+class GoldArticle:
+    """One article's text file and its gold events, from a gold JSON file or a line of a JSONL corpus."""
+
+    name: str
+    text_path: Path
+    events: list[dict[str, Any]]
+    split: str | None = None
+
+
+def _find_text(anchor: Path, relative: str) -> Path | None:
+    """A gold ``file`` is relative to the data folder: the gold file's folder or one of its parents."""
+    for folder in anchor.resolve().parents:
+        if (folder / relative).is_file():
+            return folder / relative
+    return None
+
+
+def _gold_article(source: Path, data: Any, name: str) -> GoldArticle:
     try:
-        data = orjson.loads(path.read_bytes())
-        article = path.resolve().parent.parent / data["file"]
-        events = data["events"]
-    except (orjson.JSONDecodeError, KeyError, TypeError) as exc:
+        relative, events = data["file"], data["events"]
+    except (KeyError, TypeError) as exc:
+        raise UserError(f"{source}: not a gold record ({exc})") from None
+    text_path = _find_text(source, relative)
+    if text_path is None:
+        raise UserError(f"{source}: article {relative} not found (corpus texts: python corpus/texts.py missing)")
+    return GoldArticle(name, text_path, events, data.get("split"))
+
+
+def load_gold(path: Path) -> list[GoldArticle]:
+    try:
+        if path.suffix == ".jsonl":
+            records = [orjson.loads(line) for line in path.read_bytes().splitlines() if line.strip()]
+            return [_gold_article(path, r, f"{path.name}:{r.get('id', i)}") for i, r in enumerate(records, 1)]
+        return [_gold_article(path, orjson.loads(path.read_bytes()), path.name)]
+    except orjson.JSONDecodeError as exc:
         raise UserError(f"{path}: not a gold file ({exc})") from None
-    if not article.is_file():
-        raise UserError(f"{path}: article {article} not found")
-    return article, events
 
 
 def run(args: argparse.Namespace) -> int:
@@ -182,18 +212,22 @@ def run(args: argparse.Namespace) -> int:
     from stream.core.pipeline import Extractor
     from stream.settings import Settings
 
-    golds = [load_gold(p) for p in iter_input_files(args.gold, suffixes=(".json",))]
+    golds = [g for p in iter_input_files(args.gold, suffixes=(".json", ".jsonl")) for g in load_gold(p)
+             if args.split is None or g.split == args.split]
+    if not golds:
+        raise UserError(f"no gold articles{' in split ' + args.split if args.split else ''}")
     extractor = Extractor(args.model or Settings.from_env().model)
-    articles = [article_from_text(path.read_text(encoding="utf-8").lstrip("\ufeff"), path.stem) for path, _ in golds]
+    articles = [article_from_text(g.text_path.read_text(encoding="utf-8").lstrip("\ufeff"), g.text_path.stem)
+                for g in golds]
     report = Report()
-    for (path, events), result in zip(golds, extractor.run(articles)):
-        score(report, path.name, result.events, events)
+    for gold, result in zip(golds, extractor.run(articles)):
+        score(report, gold.name, result.events, gold.events)
     print(render(report, len(golds), args.verbose))
     return 0
 
 
 def render(report: Report, n_files: int, verbose: bool) -> str:
-    lines = [f"{n_files} gold file(s), {report.overall.gold} gold events, {report.overall.pred} predicted",
+    lines = [f"{n_files} gold article(s), {report.overall.gold} gold events, {report.overall.pred} predicted",
              report.overall.line("overall"), report.core.line("core"), report.actors.line("actors")]
     lines += [report.per_type[t].line(f"  {t}") for t in sorted(report.per_type)]
     lines.append(f"dates        contain truth {report.contained}/{report.dated}, exact {report.exact}/{report.dated}")
