@@ -176,6 +176,7 @@ class GoldArticle:
     text_path: Path
     events: list[dict[str, Any]]
     split: str | None = None
+    record: dict[str, Any] = field(default_factory=dict)  # the whole gold record (url, stories, ...)
 
 
 def _find_text(anchor: Path, relative: str) -> Path | None:
@@ -194,7 +195,7 @@ def _gold_article(source: Path, data: Any, name: str) -> GoldArticle:
     text_path = _find_text(source, relative)
     if text_path is None:
         raise UserError(f"{source}: article {relative} not found (corpus texts: python corpus/texts.py missing)")
-    return GoldArticle(name, text_path, events, data.get("split"))
+    return GoldArticle(name, text_path, events, data.get("split"), data)
 
 
 def load_gold(path: Path) -> list[GoldArticle]:
