@@ -18,6 +18,7 @@ from typing import Any
 
 from stream.core.article import ArticleMessage
 from stream.core.records import SCHEMA_VERSION, DeadLetter, Event
+from stream.core.story import Story
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
 BASE_ID = "https://schemas.news-event-stream.dev"
@@ -25,6 +26,7 @@ SCHEMAS: dict[str, tuple[type, bool]] = {
     "article": (ArticleMessage, False),
     "event": (Event, True),
     "deadletter": (DeadLetter, True),
+    "story": (Story, True),
 }
 _PRIMITIVES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
