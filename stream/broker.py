@@ -16,6 +16,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 
+from stream.lifeline import die_with_parent
+
 #: Environment variable naming an explicit tansu binary.
 BIN_ENV = "STREAM_TANSU_BIN"
 
@@ -67,8 +69,10 @@ class EmbeddedBroker:
                "--advertised-listener-url", f"tcp://{self.bootstrap}",
                "--storage-engine", "memory://tansu/"]
         log = self.log_path.open("ab")
+        # Own session: a Ctrl-C in the terminal reaches the workers, which stop while the broker still
+        # answers; dies with its parent however that ends (memory storage, nothing to flush).
         self._proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                      start_new_session=True)
+                                      start_new_session=True, preexec_fn=die_with_parent())
         log.close()
         self._wait_ready(timeout)
         return self

@@ -26,6 +26,7 @@ import orjson
 
 from stream.broker import EmbeddedBroker, free_port
 from stream.kafka import ensure_topics
+from stream.lifeline import die_with_parent
 from stream.settings import Settings
 
 
@@ -197,8 +198,11 @@ class LocalStack:
                names["data_dir"]: str(self.workdir / f"worker-{index}")}
         log_path = self.workdir / f"worker-{index}.log"
         with log_path.open("ab") as log:
+            # SIGKILL when the parent dies: the stack's broker dies with it, so a graceful stop would have
+            # nothing to commit to; the worker's extraction process follows its worker (executor.py).
             proc = subprocess.Popen([sys.executable, "-m", "stream", "worker"], env=env, cwd=self.workdir,
-                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                    preexec_fn=die_with_parent())
         worker = Worker(index, port, log_path, proc)
         self.workers.append(worker)
         return worker

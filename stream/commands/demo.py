@@ -2,14 +2,16 @@
 
 Starts tansu, one worker with its dashboard, publishes the articles (the
 shipped samples by default), prints the events as JSON lines, and stays up
-until Ctrl-C (``--once`` exits after printing).
+until Ctrl-C or SIGTERM (``--once`` exits after printing).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
+from types import FrameType
 from pathlib import Path
 
 from stream.commands import UserError
@@ -30,6 +32,11 @@ def _say(text: str) -> None:
     print(f"[demo] {text}", file=sys.stderr, flush=True)
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (a supervisor) or SIGHUP (a closed terminal) stops the stack as Ctrl-C does."""
+    raise SystemExit(128 + signum)
+
+
 def run(args: argparse.Namespace) -> int:
     from stream.commands.consume import read_topic
     from stream.commands.produce import messages, publish
@@ -37,6 +44,8 @@ def run(args: argparse.Namespace) -> int:
     from stream.settings import Settings
 
     pairs = list(messages(args.paths or [str(SAMPLES)]))
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _stop)
     started = time.monotonic()
     web_port = args.web_port or Settings.from_env().web_port
     with LocalStack(web_port=web_port) as stack:
