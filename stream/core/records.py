@@ -87,6 +87,7 @@ class Timex:
     latest: str | None = field(metadata=doc("Last possible day for DATE/TIME, YYYY-MM-DD."))
     granularity: Granularity
     anchor: str = field(metadata=doc("What the value was resolved against and how."))
+    mod: str | None = field(default=None, metadata=doc("TIMEX3 mod: START, MID, END, APPROX, LESS_THAN, MORE_THAN..."))
 
     def as_time(self) -> TimeInfo:
         return TimeInfo(self.text, self.value, self.earliest, self.latest, self.granularity, self.anchor)
