@@ -6,6 +6,7 @@ The floors sit slightly below, so a real regression fails and nothing else does.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,22 @@ def test_scoring_counts_strict_relaxed_and_values() -> None:
     assert counts.value == pytest.approx((1 / 3, 1 / 2, 0.4))
     assert counts.type_accuracy == 1.0
     assert any("spurious" in e and "lundi" in e for e in counts.errors)
+
+
+def test_mod_is_read_from_timeml_and_scored_where_both_sides_carry_one(tmp_path: Path) -> None:
+    tml = tmp_path / "doc.tml"
+    tml.write_text(
+        '<TimeML><DCT><TIMEX3 tid="t1" type="DATE" value="1999-05-19"/></DCT><TEXT>Le chantier finira '
+        '<TIMEX3 tid="t2" type="DATE" value="1999-10" mod="START">début octobre</TIMEX3> après '
+        '<TIMEX3 tid="t3" type="DURATION" value="P2M" mod="APPROX">environ deux mois</TIMEX3>.</TEXT></TimeML>', "utf-8")
+    gold = read_timeml(tml).timexes
+    assert [g.mod for g in gold] == ["START", "APPROX"]
+    pred = [replace(gold[0], mod="END"), replace(gold[1], mod="APPROX")]
+    counts = Counts()
+    score_doc(counts, "d", gold, pred)
+    assert (counts.gold_mods, counts.pred_mods, counts.both_mods, counts.mod_ok) == (2, 2, 2, 1)
+    assert counts.prf_mod == pytest.approx((0.5, 0.5, 0.5))
+    assert any("mod=END" in e for e in counts.errors)
 
 
 def test_missing_folder_is_a_user_error(tmp_path: Path) -> None:

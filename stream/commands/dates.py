@@ -13,7 +13,7 @@ import orjson
 from stream.commands.extract import load_articles
 from stream.settings import Settings
 
-FIELDS = ("start", "end", "text", "type", "value", "earliest", "latest", "granularity", "anchor")
+FIELDS = ("start", "end", "text", "type", "value", "earliest", "latest", "granularity", "anchor", "mod")
 
 
 def register(sub: argparse._SubParsersAction) -> None:

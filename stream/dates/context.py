@@ -11,6 +11,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Token
 
+from stream.dates.grammar import lookup
+
 Tense = Literal["past", "future", "present"]
 
 _MAX_HOPS = 6
@@ -26,17 +28,29 @@ def governing_tense(doc: Doc, start: int, end: int) -> Tense | None:
     if span is None or len(span) == 0:
         return None
     token: Token = span.root
+    scheduled = False
     for _ in range(_MAX_HOPS):
         if token.pos_ in ("VERB", "AUX") and token.i not in range(span.start, span.end):
             return verb_tense(token)
-        if token.head is token:
-            return verb_tense(token) if token.pos_ in ("VERB", "AUX") else None
+        scheduled = scheduled or (token.pos_ == "NOUN" and lookup("scheduled_noun", token.lemma_) is not None)
+        if token.head.i == token.i:
+            if token.pos_ in ("VERB", "AUX"):
+                return verb_tense(token)
+            return "future" if scheduled else None  # a verbless headline: 'Réunion jeudi à Bruxelles'
         token = token.head
     return None
 
 
 def verb_tense(verb: Token) -> Tense | None:
-    """Past for passé composé / imparfait / plus-que-parfait, future for futur, conditional and 'aller' + inf."""
+    """Past for passé composé / imparfait / plus-que-parfait, future for futur, conditional, 'aller' + inf
+    and a schedule in the present ('est prévue mardi', 'attendu lundi')."""
+    tense = _verb_tense(verb)
+    if tense in (None, "present") and lookup("scheduling_verb", verb.lemma_) is not None:
+        return "future"
+    return tense
+
+
+def _verb_tense(verb: Token) -> Tense | None:
     auxes = [c for c in verb.children if c.dep_ in _AUX_DEPS]
     if auxes:
         tense_aux = [c for c in auxes if c.dep_ != "aux:pass"]
@@ -50,8 +64,8 @@ def verb_tense(verb: Token) -> Tense | None:
             return "past"
         return tense
     if verb.morph.get("VerbForm") == ["Inf"]:
-        head = verb.head  # 'va se tenir jeudi', 'doit signer lundi'; other infinitives say nothing
-        if head is not verb and head.lemma_ in _FUTURE_AUX and _morph_tense(head) == "present":
+        head = verb.head  # 'va se tenir jeudi', 'doit signer lundi', 'devrait signer'; other infinitives say nothing
+        if head.i != verb.i and head.lemma_ in _FUTURE_AUX and _morph_tense(head) in ("present", "future"):
             return "future"
         return None
     if verb.morph.get("VerbForm") == ["Part"]:

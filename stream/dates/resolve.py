@@ -187,12 +187,16 @@ class DocResolver:
         return self.pub.anchor if self.pub else "no-dct"
 
     def direction(self, m: Mention) -> str:
-        """'prochain' is strictly after, 'dernier' strictly before; else the verb decides; else nearest."""
+        """'prochain' is strictly after, 'dernier' strictly before; else the verb decides (a bare weekday
+        in the present is a schedule: 'le sommet s'ouvre lundi'); else nearest."""
         if m.get("rel") and lookup("next", m.get("rel")):
             return "after"
         if m.get("rel") and lookup("last", m.get("rel")):
             return "before"
-        return {"past": "back", "future": "forward"}.get(self.tense(m) or "", "nearest")
+        tense = self.tense(m)
+        if tense == "present" and m.rule.method == "weekday":
+            return "forward"
+        return {"past": "back", "future": "forward"}.get(tense or "", "nearest")
 
     def choose(self, candidates: list[Point], direction: str) -> Point:
         """Pick the candidate (e.g. the year of 'le 10 janvier') compatible with the direction for some
@@ -470,12 +474,17 @@ class DocResolver:
             anchor += "|P:" + ",".join(self.pub.narrowed)
         return Timex(m.start, m.end, m.text, r.type, value,
                      earliest.isoformat() if earliest else None, latest.isoformat() if latest else None,
-                     r.granularity, anchor)
+                     r.granularity, anchor, _mod(m))
 
 
 def resolve(doc: Doc, dct: DocDate | None) -> list[Timex]:
     """The timexes of a parsed doc, resolved against its document date (None: underspecified values)."""
     return DocResolver(doc, dct).run()
+
+
+def _mod(m: Mention) -> str | None:
+    """TIMEX3 mod from the words around the core: 'vers', 'plus de' (approx list), 'début', 'mi-' (period_mod)."""
+    return lookup("approx", m.get("approx")) or lookup("period_mod", m.get("mod"))
 
 
 def _vague_value(a: Point, b: Point, r: Reading) -> str:

@@ -4,6 +4,8 @@ Extraction counts a predicted span as right when some gold span is identical (st
 or overlaps it (relaxed), and a gold span as found likewise.  For attributes, gold and
 predicted spans are paired one-to-one (identical spans first, then largest overlap);
 value F1 counts the pairs with equal values against all predicted and all gold spans.
+The TIMEX3 ``mod`` (START, APPROX...) is scored over the same pairs: precision over the
+predicted mods, recall over the gold mods, and agreement where both sides carry one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ class SpanLike(Protocol):
     text: str
     type: str
     value: str | None
+    mod: str | None
 
 
 @dataclass(slots=True)
@@ -32,6 +35,10 @@ class Counts:
     pairs: int = 0
     value_ok: int = 0
     type_ok: int = 0
+    gold_mods: int = 0
+    pred_mods: int = 0
+    both_mods: int = 0
+    mod_ok: int = 0
     errors: list[str] = field(default_factory=list)
 
     @staticmethod
@@ -56,6 +63,12 @@ class Counts:
         return self.prf(self.value_ok, self.value_ok)
 
     @property
+    def prf_mod(self) -> tuple[float, float, float]:
+        p = self.mod_ok / self.pred_mods if self.pred_mods else 0.0
+        r = self.mod_ok / self.gold_mods if self.gold_mods else 0.0
+        return p, r, self.f1(p, r)
+
+    @property
     def type_accuracy(self) -> float:
         return self.type_ok / self.pairs if self.pairs else 0.0
 
@@ -65,6 +78,9 @@ class Counts:
         for name, (p, r, f) in (("strict", self.strict), ("relaxed", self.relaxed), ("value", self.value)):
             lines.append(f"{name:10} {p:6.3f} {r:6.3f} {f:6.3f}")
         lines.append(f"type accuracy {self.type_accuracy:.3f} (over {self.pairs} relaxed matches)")
+        p, r, f = self.prf_mod
+        lines.append(f"mod        {p:6.3f} {r:6.3f} {f:6.3f}  (gold {self.gold_mods}, predicted {self.pred_mods}, "
+                     f"equal {self.mod_ok} of {self.both_mods} pairs where both carry one)")
         return "\n".join(lines)
 
 
@@ -76,18 +92,20 @@ def score_doc(counts: Counts, name: str, gold: Sequence[SpanLike], pred: Sequenc
     """Add one document's gold and predicted spans to `counts`, noting every error."""
     counts.gold += len(gold)
     counts.pred += len(pred)
+    counts.gold_mods += sum(g.mod is not None for g in gold)
+    counts.pred_mods += sum(p.mod is not None for p in pred)
     for p in pred:
         counts.strict_pred += any((g.start, g.end) == (p.start, p.end) for g in gold)
         hit = any(_overlap(g, p) > 0 for g in gold)
         counts.relaxed_pred += hit
         if not hit:
-            counts.errors.append(f"{name}\tspurious\t{p.text!r}\t{p.type} {p.value}")
+            counts.errors.append(f"{name}\tspurious\t{p.text!r}\t{_attrs(p)}")
     for g in gold:
         counts.strict_gold += any((g.start, g.end) == (p.start, p.end) for p in pred)
         hit = any(_overlap(g, p) > 0 for p in pred)
         counts.relaxed_gold += hit
         if not hit:
-            counts.errors.append(f"{name}\tmissed\t{g.text!r}\t{g.type} {g.value}")
+            counts.errors.append(f"{name}\tmissed\t{g.text!r}\t{_attrs(g)}")
     candidates = sorted(((g, p) for g in gold for p in pred if _overlap(g, p) > 0),
                         key=lambda gp: ((gp[0].start, gp[0].end) != (gp[1].start, gp[1].end), -_overlap(*gp)))
     used_g: set[int] = set()
@@ -100,5 +118,11 @@ def score_doc(counts: Counts, name: str, gold: Sequence[SpanLike], pred: Sequenc
         counts.pairs += 1
         counts.value_ok += g.value == p.value
         counts.type_ok += g.type == p.type
-        if g.value != p.value or g.type != p.type or (g.start, g.end) != (p.start, p.end):
-            counts.errors.append(f"{name}\tmismatch\tgold {g.text!r} {g.type} {g.value}\tpred {p.text!r} {p.type} {p.value}")
+        counts.both_mods += g.mod is not None and p.mod is not None
+        counts.mod_ok += g.mod is not None and g.mod == p.mod
+        if g.value != p.value or g.type != p.type or g.mod != p.mod or (g.start, g.end) != (p.start, p.end):
+            counts.errors.append(f"{name}\tmismatch\tgold {g.text!r} {_attrs(g)}\tpred {p.text!r} {_attrs(p)}")
+
+
+def _attrs(t: SpanLike) -> str:
+    return f"{t.type} {t.value}" + (f" mod={t.mod}" if t.mod else "")

@@ -21,6 +21,7 @@ class GoldTimex:
     text: str
     type: str
     value: str
+    mod: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +57,8 @@ def read_timeml(path: Path) -> TimeMLDoc:
         elif open_timex is not None:
             start, a = open_timex
             text = "".join(out)[start:length]
-            timexes.append(GoldTimex(start, length, text, a.get("type", ""), a.get("value", "")))
+            timexes.append(GoldTimex(start, length, text, a.get("type", ""), a.get("value", ""),
+                                     a.get("mod") or None))
             open_timex = None
     out.append(html.unescape(body[pos:]))
     dct = _DCT.search(raw)
