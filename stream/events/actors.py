@@ -92,11 +92,20 @@ class ActorFinder:
         return Actor(text, entry.code, name, kind if kind in {"state", "organisation", "bloc", "group"} else "other", None)
 
     def _demonyms(self, doc: Doc, adjs: dict[int, Span], names: list[Span]) -> list[Mention]:
-        """"les Russes", "les Européens": a capitalised nationality word after an article."""
+        """"les Russes", "les Européens": a capitalised nationality word after an article;
+        "le Ghanéen Kwame Mensah": one before a proper name is that person, with that affiliation."""
         out = []
         for start, span in adjs.items():
-            if span.text[:1].isupper() and start > 0 and doc[start - 1].lower_ in {"les", "des", "aux"}:
-                out.append(Mention(start - 1, span.end, self.actor(doc[start - 1:span.end].text, self.entry(span))))
+            if not span.text[:1].isupper() or start == 0:
+                continue
+            entry = self.entry(span)
+            if doc[start - 1].lower_ in {"les", "des", "aux"}:
+                out.append(Mention(start - 1, span.end, self.actor(doc[start - 1:span.end].text, entry)))
+            elif doc[start - 1].lower_ in _ARTICLES | {"du", "au"}:
+                name, stop = self._apposed_name(doc, span.end)
+                if name is not None:
+                    code = self.actor(span.text, entry).code
+                    out.append(Mention(start - 1, stop, Actor(doc[start - 1:stop].text, code, name, "person", code)))
         return out
 
     def _roles(self, doc: Doc, names: list[Span], adjs: dict[int, Span], found: list[Mention]) -> list[Mention]:

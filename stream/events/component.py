@@ -41,6 +41,7 @@ class EventExtractor:
         self.irrealis = set(lexicon.cues["irrealis"])
         self.support_verbs = set(lexicon.cues["support_verbs"])
         self.non_event_heads = set(lexicon.cues["non_event_heads"])
+        self.collective_heads = set(lexicon.cues["collective_heads"])
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = build_context(doc, self.actors(doc), self.lex)
@@ -56,7 +57,7 @@ class EventExtractor:
         for n, span in enumerate(spans):
             rule = self.lex.rules[int(span.label_)]
             cand = self._candidate(ctx, spans, windows, n, rule, timexes, dct)
-            if cand is not None:
+            if cand is not None and _has_actors(cand):
                 out.append(cand)
         return _drop_governed(out)
 
@@ -69,7 +70,7 @@ class EventExtractor:
         speaker = ctx.speaker_for(span.start)
         if rule.speech and (speaker is None or ctx.quote_of[span.start] < 0):
             return None
-        modality = self._modality(ctx, span)
+        modality = self._modality(ctx, span, rule)
         if span.root.pos_ == "NOUN" and span.start > 1 and doc[span.start - 1].lower_ in {"de", "des", "du", "d'", "d’"} \
                 and doc[span.start - 2].lemma_ in self.non_event_heads:
             return None
@@ -93,7 +94,7 @@ class EventExtractor:
             nominal=span.root.pos_ in {"NOUN", "PROPN"},
         )
 
-    def _modality(self, ctx: DocContext, span: Span) -> str | None:
+    def _modality(self, ctx: DocContext, span: Span, rule: TriggerRule) -> str | None:
         """negated > conditional > planned > reported > asserted; None when only hoped for.
 
         A future event stays `planned` even when only a source says so: what users filter on is whether
@@ -102,7 +103,8 @@ class EventExtractor:
         before = doc[max(sent.start, span.start - 4):span.start]
         after = doc[span.end:min(sent.end, span.end + 2)]
         inside = doc[span.start:span.end]
-        if any(t.lower_ in {"ne", "n'", "n’"} for t in list(before) + list(inside)) and \
+        own_tense_is_content = rule.negative or rule.type == "WARNING"
+        if not rule.negative and any(t.lower_ in {"ne", "n'", "n’"} for t in list(before) + list(inside)) and \
                 any(t.lower_ in _NEGATORS for t in list(before) + list(inside) + list(after)):
             return "negated"
         if any(t.lower_ == "sans" for t in doc[max(sent.start, span.start - 2):span.start]):
@@ -114,6 +116,8 @@ class EventExtractor:
         if any(i in ctx.conditional_at for i in range(sent.start, sent.end)):
             return "conditional"
         near = doc[max(sent.start, span.start - 5):min(sent.end, span.end + 5)]
+        if own_tense_is_content:  # "X répondra", "n'hésitera pas à", "n'envisage pas de": the warning is made now
+            near = [t for t in near if not span.start <= t.i < span.end]
         if any((t.lower_ in self.planned or "Fut" in t.morph.get("Tense")) and ctx.clause_of[t.i] == clause for t in near):
             return "planned"
         if sent.start in ctx.reported_sents:
@@ -137,6 +141,9 @@ class EventExtractor:
                 parts = _unique(m.actor for m in ctx.actors_in(sent.start, sent.end) if m.actor)
                 if speaker and speaker.actor:
                     parts = _unique([*parts, speaker.actor])
+            collective = self._collective(ctx, start, end)
+            if collective or not parts:
+                parts = _unique([*parts, *_parties_before(ctx, span, 2 if collective else 1)])
             return None, [], parts
         if rule.speaker_source:
             source = speaker.actor if speaker else None
@@ -144,6 +151,10 @@ class EventExtractor:
             return source, _unique(targets), []
         src = self._source(ctx, span, before, after, speaker)
         source = src.actor if src else None
+        partners = _conjuncts(ctx, src) if src else []
+        if partners:  # "le Pérou et la Bolivie ont convenu": the other conjuncts act too
+            before = [m for m in before if m not in partners]
+            after = [m for m in after if m not in partners]
         targets = [m.actor for m in after if m is not src and m.actor and not _same(m.actor, source)]
         if not targets:
             targets = [m.actor for m in before if m is not src and m.actor and not _same(m.actor, source)]
@@ -151,7 +162,13 @@ class EventExtractor:
             sent = ctx.sent(span.start)
             targets = [m.actor for m in ctx.actors_in(sent.start, sent.end)
                        if m is not src and m.actor and not _same(m.actor, source) and m is not speaker]
-        return source, _unique(targets), []
+        return source, _unique(targets), _unique(m.actor for m in partners if not _same(m.actor, source))
+
+    def _collective(self, ctx: DocContext, start: int, end: int) -> bool:
+        """"les deux parties", "les belligérants": the parties are named elsewhere in the article."""
+        words = ctx.doc[start:end]
+        return any(t.lower_ in self.collective_heads and t.i > 0 and ctx.doc[t.i - 1].lower_ in {"deux", "les", "trois"}
+                   for t in words)
 
     def _source(self, ctx: DocContext, span: Span, before: list[Mention], after: list[Mention],
                 speaker: Mention | None) -> Mention | None:
@@ -249,6 +266,36 @@ def _previous_source(ctx: DocContext, span: Span) -> Mention | None:
     return found[0] if found else None
 
 
+def _conjuncts(ctx: DocContext, first: Mention) -> list[Mention]:
+    """Actors coordinated with ``first`` ("X et Y", "X, Y et Z"), in the same clause."""
+    out: list[Mention] = []
+    last = first
+    for m in ctx.mentions:
+        if m.start < last.end or m.actor is None or m.is_place:
+            continue
+        gap = [t.lower_ for t in ctx.doc[last.end:m.start]]
+        if gap not in (["et"], [","], [",", "et"]) or ctx.clause_of[m.start] != ctx.clause_of[first.start]:
+            break
+        out.append(m)
+        last = m
+    return out
+
+
+def _parties_before(ctx: DocContext, span: Span, wanted: int) -> list[Actor]:
+    """The parties of a meeting told without them: the actors of the nearest earlier sentences
+    (up to three back) until ``wanted`` distinct ones are found, else those of the headline."""
+    found: list[Actor] = []
+    n = ctx.sent_index[span.start]
+    for k in [*range(n - 1, max(-1, n - 4), -1), 0]:
+        if k < 0 or k >= n:
+            continue
+        sent = ctx.sent_spans[k]
+        found = _unique([*found, *(m.actor for m in ctx.actors_in(sent.start, sent.end) if m.actor)])
+        if len(found) >= wanted:
+            break
+    return found
+
+
 def _location(ctx: DocContext, start: int, end: int) -> Location | None:
     for m in ctx.mentions:
         if start <= m.start and m.end <= end and m.place is not None:
@@ -300,6 +347,13 @@ def _drop_governed(cands: list[Candidate]) -> list[Candidate]:
             continue
         out.append(c)
     return out
+
+
+def _has_actors(c: Candidate) -> bool:
+    """An event nobody takes part in is of no use downstream (and a statement is its speaker's)."""
+    if c.type == "STATEMENT":
+        return c.source is not None
+    return bool(c.source or c.targets or c.participants)
 
 
 def _same(a: Actor | None, b: Actor | None) -> bool:

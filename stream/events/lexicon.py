@@ -47,6 +47,8 @@ class TriggerRule:
     speaker_source: bool = False
     only_conditional: bool = False
     if_conditional: dict[str, str] | None = None
+    #: The negation is part of the trigger ("ne veut pas", "n'hésitera pas à"): the event is asserted.
+    negative: bool = False
 
 
 @dataclass
@@ -126,6 +128,7 @@ def build_lexicon(nlp: Language, data: Path = DATA) -> Lexicon:
             frame=raw["frame"], type=raw["type"], cameo=raw["cameo"], refine=raw.get("refine", {}),
             speech=raw.get("speech", False), speaker_source=raw.get("source") == "speaker",
             only_conditional=raw.get("only_conditional", False), if_conditional=raw.get("if_conditional"),
+            negative=raw.get("negative", False),
         ))
         if "pattern" in raw:
             triggers.add_pattern(key, raw["pattern"])

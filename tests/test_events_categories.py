@@ -1,0 +1,83 @@
+"""The error categories met on real news, one sentence of ours each (none is taken from an article).
+
+1. nominal events whose parties stand in earlier sentences or are named collectively;
+2. actors outside the gazetteer (a nationality word before a person's name);
+3. constructions the triggers missed (agreements, rejections with their negation, ruptures,
+   statements, warnings in the future tense);
+4. over-generation: events with no actor at all, statements with no speaker.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from stream.core.article import article_from_text
+
+
+def _events(extractor, text: str) -> list:  # noqa: ANN001
+    return extractor.extract(article_from_text("date 2018-05 " + text, "t")).events
+
+
+def _codes(ev) -> set[str]:  # noqa: ANN001
+    actors = [ev.source, *ev.targets, *ev.participants]
+    return {a.code for a in actors if a and a.code}
+
+
+CONSTRUCTIONS = [
+    ("AGREEMENT", "Le Pérou et la Bolivie ont convenu de rouvrir leur frontière commune.", {"PER", "BOL"}, "asserted"),
+    ("AGREEMENT", "Lisbonne et Madrid se sont mis d'accord sur le partage des eaux du Tage.", {"PRT", "ESP"}, "asserted"),
+    ("AGREEMENT", "Les deux pays réaffirment leur attachement au traité, ont déclaré Oslo et Stockholm.", {"NOR", "SWE"}, "asserted"),
+    ("REJECTION", "Le gouvernement grec ne veut pas d'un accord avec la Turquie.", {"GRC", "TUR"}, "asserted"),
+    ("REJECTION", "Ottawa n'envisage pas de lever ses restrictions contre le Venezuela.", {"CAN", "VEN"}, "asserted"),
+    ("REJECTION", "Le Chili a opposé une fin de non-recevoir à la requête de l'Argentine.", {"CHL", "ARG"}, "asserted"),
+    ("SANCTION", "Le Tchad a décidé de retirer son agrément à l'ambassadeur du Soudan.", {"TCD", "SDN"}, "asserted"),
+    ("SANCTION", "La Lituanie a déclaré persona non grata un diplomate biélorusse.", {"LTU", "BLR"}, "asserted"),
+    ("STATEMENT", "Le chef de la diplomatie norvégienne s'est dit optimiste sur la suite du processus.", {"NOR"}, "asserted"),
+    ("STATEMENT", "La Suède a salué la libération du journaliste par l'Érythrée.", {"SWE", "ERI"}, "asserted"),
+    ("WARNING", "La Serbie promet des représailles si le Kosovo maintient ses taxes douanières.", {"SRB", "XKX"}, "conditional"),
+    ("WARNING", "L'Inde n'hésitera pas à frapper le Pakistan, a averti son ministre.", {"IND", "PAK"}, "asserted"),
+    ("WARNING", "Séoul répondra avec fermeté à toute provocation de Pyongyang.", {"KOR", "PRK"}, "asserted"),
+]
+
+
+@pytest.mark.parametrize(("etype", "text", "codes", "modality"), CONSTRUCTIONS, ids=[f"{c[0]}-{n}" for n, c in enumerate(CONSTRUCTIONS)])
+def test_construction_is_an_event(extractor, etype, text, codes, modality) -> None:  # noqa: ANN001
+    found = [e for e in _events(extractor, text) if e.type == etype]
+    assert len(found) == 1, [(e.type, e.trigger.text) for e in _events(extractor, text)]
+    assert codes <= _codes(found[0]), _codes(found[0])
+    assert found[0].modality == modality
+
+
+def test_promised_reprisals_are_a_warning_not_a_proposal(extractor) -> None:  # noqa: ANN001
+    types = [e.type for e in _events(extractor, "La Serbie promet des représailles si le Kosovo maintient ses taxes.")]
+    assert types == ["WARNING"]
+
+
+def test_nominal_meeting_takes_the_parties_of_the_previous_sentence(extractor) -> None:  # noqa: ANN001
+    text = "Le Pérou et l'Équateur s'opposent sur le tracé de leur frontière. Les pourparlers ont repris jeudi à Lima."
+    meetings = [e for e in _events(extractor, text) if e.type == "MEETING"]
+    assert len(meetings) == 1 and {"PER", "ECU"} <= _codes(meetings[0])
+
+
+def test_collective_parties_are_the_two_named_before(extractor) -> None:  # noqa: ANN001
+    text = ("L'Éthiopie et l'Érythrée ont envoyé leurs délégations à Djeddah. "
+            "Après six heures de discussions, les deux parties se sont séparées sans accord.")
+    meetings = [e for e in _events(extractor, text) if e.type == "MEETING"]
+    assert meetings and {"ETH", "ERI"} <= _codes(meetings[0])
+
+
+def test_nationality_before_a_name_is_a_person_of_that_state(extractor) -> None:  # noqa: ANN001
+    events = _events(extractor, "Le Malien Ousmane Diarra et son homologue nigérien ont signé un accord de défense.")
+    agreement = next(e for e in events if e.type == "AGREEMENT")
+    assert agreement.source is not None and agreement.source.code == "MLI" and agreement.source.kind == "person"
+    assert agreement.source.name == "Ousmane Diarra"
+    assert "NER" in _codes(agreement)
+
+
+@pytest.mark.parametrize("text", [
+    "Les négociations sont au point mort depuis des années.",
+    "La presse a salué la rencontre.",
+    "Le ministre s'est dit convaincu que la paix viendra.",
+])
+def test_no_event_without_an_actor(extractor, text: str) -> None:  # noqa: ANN001
+    assert _events(extractor, text) == []
