@@ -23,7 +23,7 @@ import pytest
 from stream.commands.consume import read_topic
 from stream.app.processing import MAX_DEADLETTER_KEY_BYTES, MAX_DEADLETTER_ORIGINAL_BYTES
 from stream.commands.produce import make_producer
-from stream.core.article import MAX_ID_CHARS, MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, article_from_bytes
+from stream.core.article import MAX_ID_CHARS, MAX_MESSAGE_BYTES, MAX_TEXT_CHARS, article_from_bytes, message_id
 
 from .conftest import SAMPLE
 
@@ -206,6 +206,8 @@ def test_dead_letter_with_its_reason(run, validators, kind: Kind) -> None:  # no
     validators["deadletter"].validate(record)
     assert record["reason"] == kind.expect, record["message"]
     assert record["message"] and record["topic"] == "articles" and record["offset"] >= 0
+    # The key is the id, as for articles (the kinds' JSON ids equal their keys).
+    assert record["article_id"] == (message_id(kind.value, kind.record_key) if kind.record_key else None), record
     if kind.value is not None and len(kind.value) > MAX_DEADLETTER_ORIGINAL_BYTES:
         assert f"of {len(kind.value)} bytes" in record["message"], record["message"]
 

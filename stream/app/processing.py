@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from stream.core.article import Article, ArticleError, article_from_bytes
+from stream.core.article import Article, ArticleError, article_from_bytes, message_id
 from stream.core.language import detect_language
 from stream.core.pipeline import Extractor
 from stream.core.records import DeadLetter, DeadLetterReason, ExtractorInfo
@@ -85,6 +85,9 @@ def dead_letter_key(msg: RawMessage) -> bytes | None:
 
 def dead_letter(msg: RawMessage, reason: DeadLetterReason, message: str, info: ExtractorInfo,
                 article_id: str | None = None) -> dict[str, Any]:
+    """One dead letter; `article_id` defaults to the id the message's key gives (as for articles), else null."""
+    if article_id is None and msg.key:
+        article_id = message_id(msg.value, msg.key)
     value = msg.value or b""
     if len(value) > MAX_DEADLETTER_ORIGINAL_BYTES:
         message += (f" [original_base64 holds the first {MAX_DEADLETTER_ORIGINAL_BYTES} of {len(value)} bytes;"

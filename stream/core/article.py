@@ -209,8 +209,8 @@ def article_from_bytes(data: bytes | None, key: bytes | None = None) -> Article:
         text = data.decode("utf-8").removeprefix("\ufeff")  # a byte-order mark is not content, nor JSON
     except UnicodeDecodeError as exc:
         raise ArticleError("invalid_utf8", f"the message is not valid UTF-8 ({exc.reason} at byte {exc.start})") from None
-    key_id = _key_id(key)
-    fallback = key_id or content_id(data)
+    fallback = message_id(data, key)
+    assert fallback is not None  # data is not empty here
     if text.lstrip().startswith(("{", "[")):
         try:
             obj = orjson.loads(text)
@@ -218,6 +218,11 @@ def article_from_bytes(data: bytes | None, key: bytes | None = None) -> Article:
             raise ArticleError("invalid_json", f"the message looks like JSON but does not parse: {exc}") from None
         return article_from_json(obj, fallback)
     return article_from_text(text, fallback)
+
+
+def message_id(data: bytes | None, key: bytes | None) -> str | None:
+    """The id of an article whose value names none: its key, else (a key too long or not UTF-8) a hash of its bytes."""
+    return _key_id(key) or (content_id(data) if data else None)
 
 
 def _key_id(key: bytes | None) -> str | None:

@@ -146,7 +146,9 @@ class DeadLetter:
     topic: str
     partition: int
     offset: int
-    article_id: str | None
+    article_id: str | None = field(metadata=doc(
+        "The article's id if it was read, else the one its key gives as for articles (the key; a hash of the"
+        " original bytes when the key is over 256 characters or not UTF-8); null for a keyless message."))
     failed_at: str = field(metadata=doc("UTC time of the failure, ISO 8601."))
     extractor: ExtractorInfo
     schema_version: str = SCHEMA_VERSION
