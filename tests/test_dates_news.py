@@ -51,3 +51,42 @@ def test_mod(extractor: Extractor, text: str, span: str, mod: str) -> None:
 
 def test_plain_expressions_have_no_mod(extractor: Extractor) -> None:
     assert [t.mod for t in tag(extractor, "Il est arrivé le 3 janvier et il a attendu trois heures.")] == [None, None]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "mod"), [
+    ("Le pont s'est effondré il y a une semaine.", "une semaine", "2022-01-05", None),
+    ("Elle a déménagé il y a trois jours.", "trois jours", "2022-01-09", None),
+    ("L'usine a fermé il y a deux ans.", "deux ans", "2020", None),
+    ("La loi a été votée il y a près de six mois.", "près de six mois", "2021-07", "APPROX"),
+])
+def test_il_y_a_is_a_date_counted_back(extractor: Extractor, text: str, span: str, value: str, mod: str | None) -> None:
+    t = one(extractor, text, span)
+    assert (t.type, t.value, t.mod) == ("DATE", value, mod)
+    assert "ago:" in t.anchor
+
+
+def test_il_y_a_without_a_date_stays_what_it_is(extractor: Extractor) -> None:
+    assert one(extractor, "Il y a trois jours de fête à Nice.", "trois jours").type == "DURATION"
+    assert one(extractor, "Il y a quelques mois, la ville a investi.", "quelques mois").value == "PXM"
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Aujourd'hui, les jeunes votent moins qu'autrefois.", "Aujourd'hui"),
+    ("En 1950, le village comptait mille habitants. Aujourd'hui, il n'en reste que deux cents.", "Aujourd'hui"),
+    ("Aujourd'hui, la rue est devenue piétonne.", "Aujourd'hui"),
+    ("Les élèves d'aujourd'hui lisent moins.", "aujourd'hui"),
+    ("Aujourd'hui encore, la façade porte des traces d'obus.", "Aujourd'hui"),
+])
+def test_aujourdhui_as_nowadays_is_present_ref(extractor: Extractor, text: str, span: str) -> None:
+    t = one(extractor, text, span)
+    assert (t.type, t.value) == ("TIME", "PRESENT_REF")
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("Le président a annoncé aujourd'hui sa démission.", "aujourd'hui"),
+    ("Aujourd'hui, le ministre a signé le décret.", "Aujourd'hui"),
+    ("La réunion d'aujourd'hui a été annulée.", "aujourd'hui"),
+    ("Aujourd'hui, le conseil se réunira à Paris.", "Aujourd'hui"),
+])
+def test_aujourdhui_as_the_day(extractor: Extractor, text: str, span: str) -> None:
+    assert one(extractor, text, span).value == "2022-01-12"

@@ -151,11 +151,13 @@ class DocResolver:
         self._tense: dict[int, Tense | None] = {}
         #: The day the news happened (first unquoted relative day), the default time of quoted speech.
         self.news: tuple[Relative, str] | None = None
+        self.mentions: list[Mention] = []
 
     def run(self) -> list[Timex]:
         """Explicit dates first (they narrow P), then deictics and weekdays (unquoted ones first,
         since the first of them fixes the news day), then what hangs on an earlier day."""
         mentions = [m for m in find_mentions(self.text) if self._keep(m)]
+        self.mentions = mentions
         readings: list[Reading | None] = [None] * len(mentions)
         relative = ("deictic", "weekday")
         for i, m in enumerate(mentions):
@@ -271,6 +273,8 @@ class DocResolver:
 
     def deictic(self, m: Mention) -> Reading:
         k = lookup("deictic_day", m.get("deic"))
+        if k == 0 and not (m.get("wd") or m.get("pod") or m.get("clock")) and self._nowadays(m):
+            return Reading("TIME", "none", self.base() + "+nowadays", value="PRESENT_REF")
         ref, how = self.speech_day(m)
         suffix, type_, gran = self._time_suffix(m)
         wd = lookup("weekday", m.get("wd"))
@@ -344,6 +348,26 @@ class DocResolver:
         suffix, type_, gran = self._time_suffix(m)
         return Reading(type_, gran, f"ref{k:+d}d", value=f"{k}", suffix=suffix)
 
+    def ago(self, m: Mention) -> Reading | None:
+        """'il y a une semaine' is the day a week before the reference day; 'il y a deux ans' the year."""
+        unit, n = lookup("unit", m.get("unit")), _number(m.get("n"))
+        if unit not in ("D", "W", "M", "Y") or n is None or n != int(n):
+            return self.duration(m)
+        k = int(n)
+        ref, how = self.speech_day(m)
+
+        def at(p: date) -> Point:
+            p = ref(p).first if ref else p
+            if unit == "M":
+                return days.month(*days.add_months(p.year, p.month, -k))
+            if unit == "Y":
+                return days.year(p.year - k)
+            return days.day(p - timedelta(days=k * (7 if unit == "W" else 1)))
+
+        gran: Granularity = {"M": "month", "Y": "year"}.get(unit, "day")
+        fallback = {"month": "XXXX-XX", "year": "XXXX"}.get(gran, "XXXX-XX-XX")
+        return Reading("DATE", gran, f"{how}+ago:-{k}{unit}", at=at, value=fallback)
+
     def duration(self, m: Mention) -> Reading | None:
         if m.get("noun"):
             value = lookup("unit_noun", m.get("noun"))
@@ -377,6 +401,31 @@ class DocResolver:
         return Reading("TIME", "none", self.base(), value=lookup("vague", m.get("vague")))
 
     # ---- helpers ---------------------------------------------------------------------------
+
+    def _nowadays(self, m: Mention) -> bool:
+        """'aujourd'hui' as 'nowadays': 'la France d'aujourd'hui', 'aujourd'hui encore', or a detached
+        'Aujourd'hui,' opening a sentence that states how things are (a state or change-of-state verb,
+        not a future) or that answers a past period named in it or in the sentence before."""
+        before = self.text[max(0, m.start - 40):m.start]
+        after = self.text[m.end:m.end + 12]
+        if _OF_BEFORE.search(before):
+            noun = before.split()[-2] if len(before.split()) >= 2 else ""
+            return lookup("scheduled_noun", noun) is None  # 'la réunion d'aujourd'hui' is the day
+        if re.match(r"\s+encore\b", after, re.I) or re.search(r"\bencore\s+$", before, re.I):
+            return True
+        span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is None or not self.doc.has_annotation("SENT_START") or span.start != span.sent.start:
+            return False
+        if not after.lstrip(" ").startswith(","):
+            return False
+        sent = span.sent
+        if self.tense(m) == "future":
+            return False
+        if lookup("state_verb", sent.root.lemma_) is not None:
+            return True
+        lo = self.doc[sent.start - 1].sent.start_char if sent.start > 0 else sent.start_char
+        year = self.pub.lo.year if self.pub else None
+        return any(lo <= o.start < sent.end_char and _is_past_period(o, year) for o in self.mentions)
 
     def _time_suffix(self, m: Mention) -> tuple[str, TimexType, Granularity]:
         if m.get("clock"):
@@ -480,6 +529,18 @@ class DocResolver:
 def resolve(doc: Doc, dct: DocDate | None) -> list[Timex]:
     """The timexes of a parsed doc, resolved against its document date (None: underspecified values)."""
     return DocResolver(doc, dct).run()
+
+
+def _is_past_period(m: Mention, year: int | None) -> bool:
+    """A period that is over: 'autrefois', 'il y a dix ans', 'en 1950' (before the header's year)."""
+    if m.rule.method == "vague":
+        return lookup("vague", m.get("vague")) == "PAST_REF"
+    if m.rule.method == "ago":
+        return True
+    if m.rule.method in ("year", "decade", "century") and year is not None:
+        found = re.search(r"\d{4}", m.text)
+        return m.rule.method != "year" or (found is not None and int(found.group(0)) < year)
+    return False
 
 
 def _mod(m: Mention) -> str | None:
