@@ -39,6 +39,12 @@ class Settings:
     topic_events: str = field(default="events", metadata=env("STREAM_TOPIC_EVENTS", "Output topic of events."))
     topic_deadletter: str = field(default="articles-deadletter", metadata=env(
         "STREAM_TOPIC_DEADLETTER", "Topic of inputs that could not be processed."))
+    topic_stories: str = field(default="stories", metadata=env(
+        "STREAM_TOPIC_STORIES", "Compacted output topic of stories (events of many articles fused), keyed by story_id."))
+    fusion: bool = field(default=True, metadata=env(
+        "STREAM_FUSION", "Run the story fusion agent in the worker (0 turns it off)."))
+    story_idle_seconds: float = field(default=86400.0, metadata=env(
+        "STREAM_STORY_IDLE_SECONDS", "A story with no new report for this long is closed and leaves the table."))
     partitions: int = field(default=4, metadata=env(
         "STREAM_PARTITIONS", "Partitions of the topics the app creates; bounds the number of useful workers."))
     replication_factor: int = field(default=1, metadata=env(

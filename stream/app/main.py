@@ -87,8 +87,9 @@ async def publish(result: BatchResult) -> None:
         if outcome.dead_letter is not None:
             key = dead_letter_key(outcome.message)
             pending.append(await deadletter_topic.send(key=key, value=outcome.dead_letter))
+        headers = {"outlet": outcome.outlet.encode()} if outcome.outlet else None  # read by the fusion agent
         for event in outcome.events:
-            pending.append(await events_topic.send(key=event["event_id"].encode(), value=event))
+            pending.append(await events_topic.send(key=event["event_id"].encode(), value=event, headers=headers))
     await asyncio.gather(*pending)
 
 
@@ -226,4 +227,8 @@ async def extract_articles(articles: faust.StreamT) -> None:
             await asyncio.shield(inflight.tasks.popleft())  # re-raises a failed batch here
 
 
-register_web(app, dashboard_tables, pool, stats, settings)  # /dashboard, /api/*, /metrics, /healthz, /readyz
+dashboard = register_web(app, dashboard_tables, pool, stats, settings)  # /dashboard, /api/*, /metrics, /healthz, /readyz
+if settings.fusion:  # events -> stories (stream/app/fusion.py)
+    from stream.app.fusion import StoryFusion
+
+    StoryFusion(app, settings, events_topic).register_web(dashboard)

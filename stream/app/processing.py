@@ -19,6 +19,7 @@ from stream.core.article import Article, ArticleError, article_from_bytes, messa
 from stream.core.language import detect_language
 from stream.core.pipeline import Extractor
 from stream.core.records import DeadLetter, DeadLetterReason, ExtractorInfo
+from stream.fusion.key import outlet_of
 
 SUPPORTED_LANGUAGES = ("fr",)
 
@@ -44,6 +45,7 @@ class Outcome:
     dead_letter: dict[str, Any] | None = None
     truncated: bool = False
     lang: str | None = None  # explicit or detected; None: too short to tell (processed as French)
+    outlet: str | None = None  # who published the article (`stream.fusion.outlet_of`), sent as a header
 
 
 @dataclass(slots=True)
@@ -142,7 +144,8 @@ def process_batch(messages: list[RawMessage]) -> BatchResult:
             outcomes.append(None)
     t1 = time.perf_counter()
     for index, msg, article in todo:
-        outcomes[index] = Outcome(msg, article.id, truncated=article.truncated, lang=article.lang)
+        outcomes[index] = Outcome(msg, article.id, truncated=article.truncated, lang=article.lang,
+                                  outlet=outlet_of(article.source, article.url, article.id))
     try:
         for (index, _, _), result in zip(todo, _extractor.run(a for _, _, a in todo), strict=True):
             outcomes[index].events = [e.to_dict() for e in result.events]  # type: ignore[union-attr]
@@ -161,4 +164,4 @@ def _extract_one(msg: RawMessage, article: Article, info: ExtractorInfo) -> Outc
         return Outcome(msg, article.id, dead_letter=dead_letter(
             msg, "extraction_failed", f"{type(exc).__name__}: {exc}", info, article.id))
     return Outcome(msg, article.id, events=[e.to_dict() for e in events], truncated=article.truncated,
-                   lang=article.lang)
+                   lang=article.lang, outlet=outlet_of(article.source, article.url, article.id))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from stream.app.web import auth, metrics, render
 from stream.settings import Settings
 
 STATIC = Path(__file__).with_name("static")
-ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript"}
+ASSETS = {"dashboard.css": "text/css", "dashboard.js": "text/javascript", "stories.js": "text/javascript"}
 STARTED = time.time()
 
 
@@ -33,6 +34,7 @@ class Dashboard:
     def __init__(self, app: faust.App, tables: DashboardTables, pool: ExtractionPool, stats: WorkerStats,
                  settings: Settings) -> None:
         self.app, self.tables, self.pool, self.stats, self.settings = app, tables, pool, stats, settings
+        self.extra_metrics: list[Callable[[], str]] = []  # more families, e.g. stream.app.fusion's stream_stories_*
 
     def extractor(self) -> dict[str, str] | None:
         info = self.pool.info
@@ -66,7 +68,7 @@ class Dashboard:
         owned = {tp.partition for tp in self.tables.owned()}
         tallies = {p: t for p, t in self.tables.tallies().items() if p in owned}
         lag = [r for r in self.tables.partitions() if r["partition"] in owned and r.get("owner")]
-        return metrics.render(tallies, lag, owned, self.extractor())
+        return metrics.render(tallies, lag, owned, self.extractor()) + "".join(f() for f in self.extra_metrics)
 
     async def readiness(self) -> dict[str, Any]:
         owned = sorted(tp.partition for tp in self.tables.owned())
