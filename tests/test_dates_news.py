@@ -90,3 +90,27 @@ def test_aujourdhui_as_nowadays_is_present_ref(extractor: Extractor, text: str, 
 ])
 def test_aujourdhui_as_the_day(extractor: Extractor, text: str, span: str) -> None:
     assert one(extractor, text, span).value == "2022-01-12"
+
+
+@pytest.mark.parametrize(("text", "span", "value", "mod"), [
+    ("La mode est née au début des années 80.", "début des années 80", "198X", "START"),
+    ("La crise a éclaté à la fin des années 1990.", "fin des années 1990", "199X", "END"),
+    ("Les fresques datent du XVIIIe siècle.", "XVIIIe siècle", "17", None),
+    ("Le château a été bâti au début du XVIIe siècle.", "début du XVIIe siècle", "16", "START"),
+    ("Le texte sera voté en fin de semaine.", "fin de semaine", "2022-W02", "END"),
+    ("Il a démissionné en fin de mois dernier.", "fin de mois dernier", "2021-12", "END"),
+    ("Le chantier sera terminé à la fin de l'année.", "la fin de l'année", "2022", "END"),
+    ("Les vendanges débuteront à la mi-septembre.", "mi-septembre", "2022-09", "MID"),
+    ("L'usine ouvrira l'an prochain.", "l'an prochain", "2023", None),
+    ("Le festival se tiendra le deuxième mardi de septembre.", "le deuxième mardi de septembre", "2022-09-13", None),
+    ("La fête aura lieu le premier week-end de mai.", "le premier week-end de mai", "2022-W18-WE", None),
+    ("Ils ont voté le dernier dimanche d'octobre 2021.", "le dernier dimanche d'octobre 2021", "2021-10-31", None),
+])
+def test_periods_that_were_missed(extractor: Extractor, text: str, span: str, value: str, mod: str | None) -> None:
+    t = one(extractor, text, span)
+    assert (t.type, t.value, t.mod) == ("DATE", value, mod)
+
+
+def test_generic_parts_of_periods_are_not_dates(extractor: Extractor) -> None:
+    assert tag(extractor, "Le magasin ferme chaque fin de semaine.") == []
+    assert tag(extractor, "Il est resté toute l'année à Lyon.") == []

@@ -255,6 +255,23 @@ class DocResolver:
         point = self.choose([days.month(y, month) for y in years], direction)
         return Reading("DATE", "month", f"{self.base()}+year:{direction}", point=point)
 
+    def ordinal_weekday(self, m: Mention) -> Reading | None:
+        """'le deuxième mardi de septembre', 'le premier week-end de mai': the year as for a bare month."""
+        month_reading = self.month(m)
+        if month_reading is None or month_reading.point is None:
+            return None
+        first, last = month_reading.point.first, month_reading.point.last
+        n, wd = lookup("ordinal", m.get("ord")), lookup("weekday", m.get("wd")) or 6
+        if n > 0:
+            d = days.weekday_near(first, wd, "forward") + timedelta(weeks=n - 1)
+        else:
+            d = days.weekday_near(last, wd, "back")
+        if d > last:
+            return None
+        point = days.weekend(d) if m.get("we") else days.day(d)
+        granularity: Granularity = "week" if m.get("we") else "day"
+        return Reading("DATE", granularity, month_reading.anchor + f"+ordinal:{n}", point=point)
+
     def year(self, m: Mention) -> Reading:
         return Reading("DATE", "year", "absolute", point=days.year(int(m.get("year"))))
 
@@ -299,8 +316,8 @@ class DocResolver:
     def period(self, m: Mention) -> Reading | None:
         unit = lookup("period", m.get("period"))
         rel = m.get("rel")
-        if not rel and not _is_this(m):
-            return None
+        if not rel and not _is_this(m) and not m.get("mod"):
+            return None  # 'toute l'année' is no particular year; 'la fin de l'année' is this one's end
         k = 0 if not rel or rel.startswith("en") else lookup("next", rel) or lookup("last", rel)
         ref, how = self.speech_day(m)
         past_weekend = unit == "WE" and k == 0 and self.tense(m) == "past"
