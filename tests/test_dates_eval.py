@@ -87,3 +87,21 @@ def read_like(rows: list[tuple[int, int, str, str, str]]) -> list:
     from stream.dates.timeml import GoldTimex
 
     return [GoldTimex(*row) for row in rows]
+
+
+def test_event_dates_are_scored_contained_exact_narrow_and_by_width() -> None:
+    from types import SimpleNamespace
+
+    from stream.commands.evaluate import Report, _score_date, render
+    from stream.core.records import TimeInfo
+
+    gold = {"date": {"earliest": "2022-01-05", "latest": "2022-01-26", "truth": "2022-01-12"}}
+    report = Report()
+    for first, last in [("2022-01-12", "2022-01-12"), ("2022-01-05", "2022-01-26"), ("2022-01-01", "2022-01-31"),
+                        ("2022-01-13", "2022-01-13")]:
+        time = TimeInfo("mercredi", None, first, last, "day", "test")
+        _score_date(report, SimpleNamespace(time=time), gold)
+    _score_date(report, SimpleNamespace(time=None), gold)
+    assert (report.dated, report.contained, report.exact, report.narrow) == (5, 3, 1, 2)
+    assert sorted(report.widths) == [1, 1, 22, 31]
+    assert "as narrow as gold 2/5, median width 11.5 days" in render(report, 1, False)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,6 +115,8 @@ class Report:
     dated: int = 0
     contained: int = 0
     exact: int = 0
+    narrow: int = 0
+    widths: list[int] = field(default_factory=list)
     duplicates: int = 0
     notes: list[str] = field(default_factory=list)
 
@@ -134,7 +137,7 @@ def score(report: Report, name: str, preds: list[Event], golds: list[dict[str, A
         report.typed(gold["type"]).gold += 1
         report.core.gold += bool(gold.get("core"))
         if g not in pairs:
-            report.notes.append(f"{name}: MISS {gold['type']} «{gold['cue']}»")
+            report.notes.append(f"{name}: MISS {gold['type']} «{gold['cue']}» {sorted(gold.get('actors', []))}{_near(preds, gold)}")
             continue
         ev = preds[pairs[g]]
         report.typed(ev.type).add_hit(gold=False)
@@ -151,6 +154,15 @@ def score(report: Report, name: str, preds: list[Event], golds: list[dict[str, A
         report.notes.append(f"{name}: {kind} {ev.type} {ev.cameo} «{ev.trigger.text}» in «{ev.evidence[0].text[:90]}»")
 
 
+def _near(preds: list[Event], gold: dict[str, Any]) -> str:
+    """What was predicted at a missed event's cue: the type or the actors that kept it from matching."""
+    cues = [norm(c) for c in [gold["cue"], *gold.get("also_cues", [])]]
+    there = [ev for ev in preds if any(c in norm(s.text) for s in ev.evidence for c in cues)]
+    if not there:
+        return " (nothing predicted at its cue)"
+    return " (predicted there: " + "; ".join(f"{ev.type} {sorted(actor_codes(ev))}" for ev in there) + ")"
+
+
 def _score_actors(t: Tally, pred: set[str], gold: set[str]) -> None:
     t.add_hit(n=len(pred & gold))
     t.pred += len(pred)
@@ -158,14 +170,30 @@ def _score_actors(t: Tally, pred: set[str], gold: set[str]) -> None:
 
 
 def _score_date(report: Report, ev: Event, gold: dict[str, Any]) -> None:
+    """Contained: the interval holds the true day; narrow: it holds it and is no wider than the
+    gold bounds (what the text and header allow); widths in days, for the median."""
     truth = (gold.get("date") or {}).get("truth")
     if not truth:
         return
     report.dated += 1
     t = ev.time
-    if t and t.earliest and t.latest and t.earliest <= truth <= t.latest:
+    if not (t and t.earliest and t.latest):
+        return
+    width = _days(t.earliest, t.latest)
+    report.widths.append(width)
+    if t.earliest <= truth <= t.latest:
         report.contained += 1
         report.exact += t.earliest == t.latest == truth
+        bounds = gold["date"]
+        if bounds.get("earliest") and bounds.get("latest"):
+            report.narrow += width <= _days(bounds["earliest"], bounds["latest"])
+
+
+def _days(first: str, last: str) -> int:
+    """Days in the interval, both ends included."""
+    from datetime import date
+
+    return (date.fromisoformat(last) - date.fromisoformat(first)).days + 1
 
 
 @dataclass
@@ -227,11 +255,16 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _median(values: list[int]) -> str:
+    return f"{statistics.median(values):g}" if values else "-"
+
+
 def render(report: Report, n_files: int, verbose: bool) -> str:
     lines = [f"{n_files} gold article(s), {report.overall.gold} gold events, {report.overall.pred} predicted",
              report.overall.line("overall"), report.core.line("core"), report.actors.line("actors")]
     lines += [report.per_type[t].line(f"  {t}") for t in sorted(report.per_type)]
-    lines.append(f"dates        contain truth {report.contained}/{report.dated}, exact {report.exact}/{report.dated}")
+    lines.append(f"dates        contain truth {report.contained}/{report.dated}, exact {report.exact}/{report.dated}, "
+                 f"as narrow as gold {report.narrow}/{report.dated}, median width {_median(report.widths)} days")
     lines.append(f"duplicates   {report.duplicates}")
     if verbose:
         counts = Counter(n.split(": ", 1)[1].split(" ", 1)[0] for n in report.notes)
