@@ -81,3 +81,41 @@ def test_nationality_before_a_name_is_a_person_of_that_state(extractor) -> None:
 ])
 def test_no_event_without_an_actor(extractor, text: str) -> None:  # noqa: ANN001
     assert _events(extractor, text) == []
+
+
+@pytest.mark.parametrize("text", [
+    "Quand l'accord sera-t-il signé par la Serbie et le Kosovo ?",
+    "Lire aussi : la Hongrie expulse deux diplomates roumains",
+    "Signé en 2009 par Ankara et Erevan, l'accord de rapprochement n'a jamais été appliqué.",
+    "Le Japon a livré des turbines à l'Inde en échange de terres rares.",
+    "Le ministre grec a critiqué, dans un entretien au quotidien Kathimerini, le plan migratoire.",
+])
+def test_questions_page_furniture_background_and_fixed_phrases_are_no_events(extractor, text: str) -> None:  # noqa: ANN001
+    events = _events(extractor, text)
+    assert [e.type for e in events if e.type in {"AGREEMENT", "SANCTION", "MEETING"}] == [], [(e.type, e.trigger.text) for e in events]
+
+
+def test_demonstrative_mention_joins_the_event_already_told(extractor) -> None:  # noqa: ANN001
+    text = ("Le président chilien et son homologue péruvien se sont entretenus par téléphone lundi. "
+            "Le président chilien a profité de cet entretien téléphonique pour confirmer sa venue à Lima en juin.")
+    meetings = [e for e in _events(extractor, text) if e.type == "MEETING"]
+    assert len(meetings) == 1 and len(meetings[0].evidence) == 2
+
+
+def test_possessive_meeting_takes_the_parties_not_the_topics(extractor) -> None:  # noqa: ANN001
+    text = ("Le président chilien et son homologue péruvien se sont entretenus lundi. "
+            "Au menu de leur conversation : la Bolivie et l'Argentine.")
+    meetings = [e for e in _events(extractor, text) if e.type == "MEETING"]
+    assert meetings and all(not {"BOL", "ARG"} & {a.code for a in m.participants} for m in meetings)
+
+
+def test_two_meeting_words_of_one_sentence_are_one_meeting(extractor) -> None:  # noqa: ANN001
+    text = "Les ministres hongrois et slovaque, réunis mardi à Bratislava, ont jugé leur rencontre fructueuse."
+    assert len([e for e in _events(extractor, text) if e.type == "MEETING"]) == 1
+
+
+def test_praise_in_the_speakers_own_words_is_rhetoric(extractor) -> None:  # noqa: ANN001
+    quoted = "« Nous saluons les efforts du Ghana », a déclaré le président ivoirien."
+    narrated = "Le président ivoirien a salué les efforts du Ghana."
+    assert [e.type for e in _events(extractor, quoted) if e.type == "STATEMENT"] == []
+    assert [e.type for e in _events(extractor, narrated) if e.type == "STATEMENT"] == ["STATEMENT"]

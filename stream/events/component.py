@@ -8,11 +8,14 @@ modality, time and venue → merging of mentions of the same event.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 import stream
 from stream.core.records import Actor, ExtractorInfo, Location, TimeInfo, Timex
+from stream.dates.scene import inherited, scene_time
 from stream.events.actors import ActorFinder, Mention
 from stream.events.context import DocContext, build_context
 from stream.events.lexicon import Lexicon, TriggerRule, build_lexicon
@@ -22,6 +25,8 @@ from stream.events.merge import Candidate, merge
 _GOVERNING = {"APPEAL", "DEMAND", "PROPOSAL", "REJECTION", "WARNING"}
 _TARGETED = {"WARNING", "DEMAND", "APPEAL", "ACCUSATION", "PROPOSAL", "REJECTION", "SANCTION"}
 _AGENT_PREPS = {"par", "de", "du", "des", "d'", "d’"}
+_DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
+_POSSESSIVES = {"leur", "leurs"}
 _NEGATORS = {"pas", "jamais", "aucun", "aucune", "nullement", "point"}
 
 
@@ -42,6 +47,8 @@ class EventExtractor:
         self.support_verbs = set(lexicon.cues["support_verbs"])
         self.non_event_heads = set(lexicon.cues["non_event_heads"])
         self.collective_heads = set(lexicon.cues["collective_heads"])
+        self.furniture = tuple(lexicon.cues["furniture_prefixes"])
+        self.background = timedelta(days=lexicon.cues["background_days"])
 
     def __call__(self, doc: Doc) -> Doc:
         ctx = build_context(doc, self.actors(doc), self.lex)
@@ -55,11 +62,28 @@ class EventExtractor:
         windows = [_window(ctx, spans, n) for n in range(len(spans))]
         out: list[Candidate] = []
         for n, span in enumerate(spans):
+            if not self._reportable(ctx, span):
+                continue
             rule = self.lex.rules[int(span.label_)]
             cand = self._candidate(ctx, spans, windows, n, rule, timexes, dct)
-            if cand is not None and _has_actors(cand):
+            if cand is not None and _has_actors(cand) and not self._background(cand, dct):
                 out.append(cand)
         return _drop_governed(out)
+
+    def _reportable(self, ctx: DocContext, span: Span) -> bool:
+        """Not in a question, a page's furniture ("Lire aussi : …") or a fixed phrase ("en échange de")."""
+        sent = ctx.sent(span.start)
+        text = sent.text.strip()
+        if text.endswith("?") or text.lower().startswith(self.furniture):
+            return False
+        return not any(s <= span.start < e or span.start <= s < span.end for s, e in ctx.fixed)
+
+    def _background(self, cand: Candidate, dct: TimeInfo | None) -> bool:
+        """A past event dated by its own words well before the article's period ("l'accord signé en 2015")."""
+        t = cand.time
+        if dct is None or dct.earliest is None or t is None or t.text is None or t.latest is None:
+            return False
+        return date.fromisoformat(t.latest) < date.fromisoformat(dct.earliest) - self.background
 
     def _candidate(self, ctx: DocContext, spans: list[Span], windows: list[tuple[int, int]], n: int,
                    rule: TriggerRule, timexes: list[Timex], dct: TimeInfo | None) -> Candidate | None:
@@ -69,6 +93,8 @@ class EventExtractor:
             return None
         speaker = ctx.speaker_for(span.start)
         if rule.speech and (speaker is None or ctx.quote_of[span.start] < 0):
+            return None
+        if rule.narrated and ctx.quote_of[span.start] >= 0:
             return None
         modality = self._modality(ctx, span, rule)
         if span.root.pos_ == "NOUN" and span.start > 1 and doc[span.start - 1].lower_ in {"de", "des", "du", "d'", "d’"} \
@@ -92,6 +118,7 @@ class EventExtractor:
             time=_time(ctx, n, spans, windows, timexes, dct), modality=modality,
             speaker=speaker.actor if speaker else None,
             nominal=span.root.pos_ in {"NOUN", "PROPN"},
+            demonstrative=_determiner(doc, span) in _DEMONSTRATIVES,
         )
 
     def _modality(self, ctx: DocContext, span: Span, rule: TriggerRule) -> str | None:
@@ -141,7 +168,9 @@ class EventExtractor:
                 parts = _unique(m.actor for m in ctx.actors_in(sent.start, sent.end) if m.actor)
                 if speaker and speaker.actor:
                     parts = _unique([*parts, speaker.actor])
-            collective = self._collective(ctx, start, end)
+            if _determiner(ctx.doc, span) in _POSSESSIVES:  # "au menu de leur conversation : la Syrie, …"
+                parts = _unique(m.actor for m in before if m.actor)
+            collective = self._collective(ctx, start, end) or _determiner(ctx.doc, span) in _POSSESSIVES
             if collective or not parts:
                 parts = _unique([*parts, *_parties_before(ctx, span, 2 if collective else 1)])
             return None, [], parts
@@ -306,7 +335,8 @@ def _location(ctx: DocContext, start: int, end: int) -> Location | None:
 def _time(ctx: DocContext, n: int, spans: list[Span], windows: list[tuple[int, int]], timexes: list[Timex],
           dct: TimeInfo | None) -> TimeInfo | None:
     """The dated expression that governs trigger n: the nearest in its clause, else the nearest in
-    its sentence that no other trigger's clause holds, else the article's reporting period."""
+    its sentence that no other trigger's clause holds, else the day that sets the scene, else the
+    article's reporting period."""
     doc, span = ctx.doc, spans[n]
     sent = ctx.sent(span.start)
     own = (doc[windows[n][0]].idx, _end_char(doc, windows[n][1]))
@@ -319,7 +349,8 @@ def _time(ctx: DocContext, n: int, spans: list[Span], windows: list[tuple[int, i
     for group in (inside, free):
         if group:
             return min(group, key=lambda tx: abs(tx.start - span.start_char)).as_time()
-    return dct
+    scene = scene_time(ctx.text, timexes, sent.start_char)
+    return inherited(scene) if scene is not None else dct
 
 
 def _end_char(doc: Doc, end: int) -> int:
@@ -347,6 +378,14 @@ def _drop_governed(cands: list[Candidate]) -> list[Candidate]:
             continue
         out.append(c)
     return out
+
+
+def _determiner(doc: Doc, span: Span) -> str:
+    """The word before a noun trigger, over one adjective ("cet entretien", "leur dernière rencontre")."""
+    i = span.start - 1
+    if i > 0 and doc[i].pos_ == "ADJ":
+        i -= 1
+    return doc[i].lower_ if i >= 0 and span.root.pos_ in {"NOUN", "PROPN"} else ""
 
 
 def _has_actors(c: Candidate) -> bool:

@@ -34,6 +34,8 @@ class DocContext:
     reported_sents: set[int] = field(default_factory=set)
     sent_spans: list[Span] = field(default_factory=list)
     sent_index: list[int] = field(default_factory=list)
+    #: Token ranges of fixed phrases that hold a trigger word but report no event.
+    fixed: list[tuple[int, int]] = field(default_factory=list)
 
     def sent(self, i: int) -> Span:
         """The sentence of token i (``Token.sent`` rescans the doc on every call)."""
@@ -57,6 +59,7 @@ def build_context(doc: Doc, mentions: list[Mention], lex: Lexicon) -> DocContext
     ctx.sent_spans = list(doc.sents)
     for n, sent in enumerate(ctx.sent_spans):
         ctx.sent_index.extend([n] * (sent.end - sent.start))
+    ctx.fixed = [(s, e) for _, s, e in lex.fixed(doc)] if lex.fixed is not None else []
     _clauses(ctx, lex)
     _quotes(ctx)
     _sentence_speakers(ctx, lex)

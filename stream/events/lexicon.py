@@ -49,6 +49,8 @@ class TriggerRule:
     if_conditional: dict[str, str] | None = None
     #: The negation is part of the trigger ("ne veut pas", "n'hésitera pas à"): the event is asserted.
     negative: bool = False
+    #: Only told by the narrator ("X a salué"), not inside a quote, where it is rhetoric ("nous saluons").
+    narrated: bool = False
 
 
 @dataclass
@@ -65,6 +67,8 @@ class Lexicon:
     cues: dict[str, Any]
     state_names: dict[str, tuple[str, str]]
     surnames: dict[str, int]
+    #: Phrases whose words are no trigger ("en échange de", "dans un entretien" to a newspaper).
+    fixed: PhraseMatcher | None = None
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -128,13 +132,15 @@ def build_lexicon(nlp: Language, data: Path = DATA) -> Lexicon:
             frame=raw["frame"], type=raw["type"], cameo=raw["cameo"], refine=raw.get("refine", {}),
             speech=raw.get("speech", False), speaker_source=raw.get("source") == "speaker",
             only_conditional=raw.get("only_conditional", False), if_conditional=raw.get("if_conditional"),
-            negative=raw.get("negative", False),
+            negative=raw.get("negative", False), narrated=raw.get("narrated", False),
         ))
         if "pattern" in raw:
             triggers.add_pattern(key, raw["pattern"])
         else:
             triggers.add_words(key, raw["lemmas"], raw.get("pos"))
     cues = json.loads((data / "cues.json").read_text(encoding="utf-8"))
-    return Lexicon(entries, names, adjectives, roles, role_kind, rules, triggers, cues, state_names, surnames)
+    fixed = PhraseMatcher(nlp.vocab, attr="LOWER")
+    fixed.add("fixed", _patterns(nlp, set(cues["fixed_expressions"])))
+    return Lexicon(entries, names, adjectives, roles, role_kind, rules, triggers, cues, state_names, surnames, fixed)
 
 

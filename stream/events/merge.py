@@ -44,6 +44,8 @@ class Candidate:
     modality: str
     speaker: Actor | None
     nominal: bool = False
+    #: A noun after "ce/cet/cette/ces": a mention of an event already told.
+    demonstrative: bool = False
 
     @property
     def tense(self) -> str:
@@ -76,7 +78,8 @@ def _compatible(c: Candidate, k: Cluster) -> bool:
 
 
 def _same_identity(c: Candidate, f: Candidate) -> bool:
-    if (c.type, c.frame, c.tense) != (f.type, f.frame, f.tense):
+    # A call, a visit and talks between the same parties at the same time are one meeting.
+    if (c.type, c.tense) != (f.type, f.tense) or (c.type != "MEETING" and c.frame != f.frame):
         return False
     if _dated(c) and _dated(f) and c.time.value != f.time.value:  # type: ignore[union-attr]
         return False  # "se sont rencontrés lundi" and "une nouvelle réunion le 3 juin" are two meetings
@@ -108,9 +111,18 @@ def _sentences_between(a: Span, b: Span) -> int:
 
 
 def _same_sentence(c: Candidate, k: Cluster) -> bool:
-    return c.type != "MEETING" and any(m.sentence.start == c.sentence.start and m.type == c.type and m.trigger.start != c.trigger.start
-               and (m.source.code if m.source else None) == (c.source.code if c.source else None)
-               for m in k.members)
+    """Two triggers of one type in one sentence tell one event ("réunis … pour une rencontre")
+    when they share a party and nothing dates them apart."""
+    for m in k.members:
+        if m.sentence.start != c.sentence.start or m.type != c.type or m.trigger.start == c.trigger.start \
+                or m.tense != c.tense or (_dated(c) and _dated(m) and c.time.value != m.time.value):  # type: ignore[union-attr]
+            continue
+        if c.type == "MEETING":
+            if _codes(c.participants) & _codes(m.participants):
+                return True
+        elif (m.source.code if m.source else None) == (c.source.code if c.source else None):
+            return True
+    return False
 
 
 def cluster(cands: list[Candidate]) -> list[Cluster]:
@@ -121,6 +133,8 @@ def cluster(cands: list[Candidate]) -> list[Cluster]:
         target = contexts.get(key)
         if target is None:
             target = next((k for k in clusters if _compatible(c, k)), None)
+        if target is None and c.demonstrative:  # "cet entretien", "ces sanctions": the last one told
+            target = next((k for k in reversed(clusters) if k.first.type == c.type and k.first.tense == c.tense), None)
         if target is None:
             target = next((k for k in reversed(clusters) if _anaphoric_meeting(c, k) or _same_sentence(c, k)), None)
         if target is None:
