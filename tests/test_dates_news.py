@@ -114,3 +114,46 @@ def test_periods_that_were_missed(extractor: Extractor, text: str, span: str, va
 def test_generic_parts_of_periods_are_not_dates(extractor: Extractor) -> None:
     assert tag(extractor, "Le magasin ferme chaque fin de semaine.") == []
     assert tag(extractor, "Il est resté toute l'année à Lyon.") == []
+
+
+@pytest.mark.parametrize(("text", "span", "value"), [
+    ("Le traité aurait été signé mardi, selon la presse.", "mardi", "2022-01-11"),
+    ("Les soldats auraient dû partir le 18 décembre.", "le 18 décembre", "2021-12-18"),
+    ("Le ministre est arrivé lundi à Rome.", "lundi", "2022-01-10"),
+    ("Les deux chefs d'État se sont parlé vendredi.", "vendredi", "2022-01-07"),
+])
+def test_past_forms_the_parser_mislabels(extractor: Extractor, text: str, span: str, value: str) -> None:
+    assert one(extractor, text, span).value == value
+
+
+def test_an_imparfait_background_does_not_bound_the_publication_day(extractor: Extractor) -> None:
+    text = "Le délai expirait le 28 janvier. Les ministres se sont réunis mercredi."
+    deadline, met = tag(extractor, text, header="2022-01")
+    assert deadline.value == "2022-01-28"
+    assert (met.earliest, met.latest) == ("2021-12-29", "2022-01-26")
+
+
+@pytest.mark.parametrize(("text", "dateline"), [
+    ("Lyon, 14 janv 2022 (AFP) - Le maire a inauguré mercredi le nouveau pont.", "14 janv 2022"),
+    ("Madrid, 14 janvier, EFE - Le maire a inauguré mercredi le nouveau pont.", "14 janvier"),
+    ("publié le 14/01/2022 à 10:12\nLe maire a inauguré mercredi le nouveau pont.", "14/01/2022"),
+    ("AFP 14-01-2022 | 10h12\nLe maire a inauguré mercredi le nouveau pont.", "14-01-2022"),
+    ("14-01-2022\n\nLe maire a inauguré mercredi le nouveau pont.", "14-01-2022"),
+])
+def test_a_dateline_is_the_publication_day(extractor: Extractor, text: str, dateline: str) -> None:
+    found = {t.text: t for t in tag(extractor, text, header="2022-01")}
+    assert found[dateline].value == "2022-01-14" and found[dateline].anchor == "dateline"
+    wednesday = found["mercredi"]
+    assert (wednesday.value, wednesday.earliest, wednesday.latest) == ("2022-01-12", "2022-01-12", "2022-01-12")
+    assert "dateline:" in wednesday.anchor
+
+
+def test_an_update_line_bounds_the_publication_day_from_above(extractor: Extractor) -> None:
+    text = "mis à jour le 20/01/2022\nLe maire a inauguré mercredi le nouveau pont."
+    wednesday = one(extractor, text, "mercredi", header="2022-01")
+    assert (wednesday.earliest, wednesday.latest) == ("2021-12-29", "2022-01-19")
+
+
+def test_a_date_in_the_body_is_no_dateline(extractor: Extractor) -> None:
+    t = one(extractor, "Le maire a inauguré le pont le 14 janvier, a rapporté l'AFP.", "le 14 janvier", header="2022-01")
+    assert t.anchor != "dateline"

@@ -21,12 +21,17 @@ def make_dates(nlp: Language, name: str) -> "DateResolver":
 
 
 class DateResolver:
-    """Sets ``doc._.timexes`` (list of `stream.core.records.Timex`, char offsets into doc.text)."""
+    """Sets ``doc._.timexes`` (list of `stream.core.records.Timex`, char offsets into doc.text) and
+    ``doc._.news_day`` (the one naming the day the article reports, or None)."""
 
     def __init__(self) -> None:
         rules()  # compile the patterns once, at pipeline build time
 
     def __call__(self, doc: Doc) -> Doc:
         article = doc._.article
-        doc._.timexes = resolve(doc, article.date if article is not None else None)
+        doc._.timexes, doc._.news_day = resolve(doc, article.date if article is not None else None)
         return doc
+
+
+if not Doc.has_extension("news_day"):
+    Doc.set_extension("news_day", default=None)  # the Timex naming the day the article reports

@@ -20,25 +20,40 @@ _MAX_HOPS = 6
 _QUOTES = re.compile(r"«[^«»]*»|“[^“”]*”|\"[^\"\n]*\"")
 _AUX_DEPS = {"aux", "aux:tense", "aux:pass", "aux:caus"}
 _FUTURE_AUX = {"aller", "devoir"}
+#: Endings no present-tense form has: futures of -er verbs ('signera', 'signeront') and irregular ones.
+_FUTURE_ENDING = re.compile(r"(?:era|erai|eras|erons|erez|ront|dra|rra|aura)$")
 
 
 def governing_tense(doc: Doc, start: int, end: int) -> Tense | None:
     """Tense of the nearest verb above the mention in the dependency tree, or None."""
+    verb, scheduled = _governing_verb(doc, start, end)
+    if verb is not None:
+        return verb_tense(verb)
+    return "future" if scheduled else None  # a verbless headline: 'Réunion jeudi à Bruxelles'
+
+
+def imperfective(doc: Doc, start: int, end: int) -> bool:
+    """Whether the verb above the mention is in the imparfait: a background state ('le contrat
+    expirait le 31 décembre') says nothing about whether its date is before the publication day."""
+    verb, _ = _governing_verb(doc, start, end)
+    return verb is not None and verb.morph.get("Tense") == ["Imp"]
+
+
+def _governing_verb(doc: Doc, start: int, end: int) -> tuple[Token | None, bool]:
+    """The nearest verb above the mention, and whether a meeting noun lies on the way."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:
-        return None
+        return None, False
     token: Token = span.root
     scheduled = False
     for _ in range(_MAX_HOPS):
         if token.pos_ in ("VERB", "AUX") and token.i not in range(span.start, span.end):
-            return verb_tense(token)
-        scheduled = scheduled or (token.pos_ == "NOUN" and lookup("scheduled_noun", token.lemma_) is not None)
+            return token, scheduled
+        scheduled = scheduled or (token.pos_ in ("NOUN", "PROPN", "ADJ") and lookup("scheduled_noun", token.lemma_) is not None)
         if token.head.i == token.i:
-            if token.pos_ in ("VERB", "AUX"):
-                return verb_tense(token)
-            return "future" if scheduled else None  # a verbless headline: 'Réunion jeudi à Bruxelles'
+            return (token, scheduled) if token.pos_ in ("VERB", "AUX") else (None, scheduled)
         token = token.head
-    return None
+    return None, scheduled
 
 
 def verb_tense(verb: Token) -> Tense | None:
@@ -55,8 +70,14 @@ def _verb_tense(verb: Token) -> Tense | None:
     if auxes:
         tense_aux = [c for c in auxes if c.dep_ != "aux:pass"]
         if not tense_aux:
-            return _morph_tense(auxes[0])  # passive: 'est prévue' is present, 'sera signé' future
+            tense = _morph_tense(auxes[0])  # passive: 'est prévue' is present, 'sera signé' future
+            reflexive = any(c.lemma_ == "se" for c in verb.children)
+            if tense == "present" and (reflexive or lookup("etre_verb", verb.lemma_) is not None):
+                return "past"  # 'est arrivé', 'se sont réunis': passé composé taken for a passive
+            return tense
         aux = tense_aux[0]
+        if aux.morph.get("Mood") == ["Cnd"] and verb.morph.get("VerbForm") == ["Part"]:
+            return "past"  # conditionnel passé: hearsay 'aurait signé lundi', regret 'aurait dû'
         tense = _morph_tense(aux)
         if aux.lemma_ in _FUTURE_AUX and verb.morph.get("VerbForm") == ["Inf"] and tense == "present":
             return "future"
@@ -79,6 +100,8 @@ def _morph_tense(token: Token) -> Tense | None:
     tense = token.morph.get("Tense")
     if not tense:
         return None
+    if tense[0] == "Pres" and _FUTURE_ENDING.search(token.lower_):
+        return "future"  # the tagger takes 'signeront', 'devra' for presents
     return {"Fut": "future", "Past": "past", "Imp": "past", "Pres": "present"}.get(tense[0])
 
 

@@ -20,9 +20,9 @@ from spacy.tokens import Doc
 from stream.core.article import DocDate
 from stream.core.records import Granularity, Timex, TimexType
 from stream.dates import days
-from stream.dates.context import Tense, governing_tense, quote_spans
+from stream.dates.context import Tense, governing_tense, imperfective, quote_spans
 from stream.dates.days import Point
-from stream.dates.grammar import Mention, find_mentions, lookup
+from stream.dates.grammar import Mention, find_mentions, fold, lexicon, lookup
 
 Relative = Callable[[date], Point]
 """A period as a function of the publication day (or of another reference day)."""
@@ -33,6 +33,10 @@ _GRANULARITY: dict[str, Granularity] = {
 }
 _DURATION_UNIT = {"TS": "S", "TM": "M", "TH": "H", "6M": "M"}
 _REFS_OPEN = {"PAST_REF": (False, True), "FUTURE_REF": (True, False), "PRESENT_REF": (True, True)}
+#: The news day is named within this many characters of the start (headline and lead), at most
+#: this many days before the first possible publication day.
+_LEAD = 600
+_NEWS_AGE = 10
 _AGE_BEFORE = re.compile(r"(?:([\w-]+)\s+d[e']|[,(])\s*$")
 _AGE_AFTER = re.compile(r"\s*[,)]")
 _OF_AFTER = re.compile(r"\s+d[e'’]", re.IGNORECASE)
@@ -152,6 +156,8 @@ class DocResolver:
         #: The day the news happened (first unquoted relative day), the default time of quoted speech.
         self.news: tuple[Relative, str] | None = None
         self.mentions: list[Mention] = []
+        #: The timex naming the day the article reports, once `run` has found it (see scene.py).
+        self.news_day: Timex | None = None
 
     def run(self) -> list[Timex]:
         """Explicit dates first (they narrow P), then deictics and weekdays (unquoted ones first,
@@ -170,7 +176,10 @@ class DocResolver:
             if self.news is None and not self.in_quote(mentions[i]) and readings[i].granularity == "day":
                 self.news = (readings[i].at, mentions[i].text)
         self._link(mentions, readings)
-        return [self._timex(m, r) for m, r in zip(mentions, readings) if r is not None]
+        timexes = [self._timex(m, r) for m, r in zip(mentions, readings) if r is not None]
+        kept = [m for m, r in zip(mentions, readings) if r is not None]
+        self.news_day = next((t for m, t in zip(kept, timexes) if self._is_news_day(m, t)), None)
+        return timexes
 
     # ---- context ---------------------------------------------------------------------------
 
@@ -225,7 +234,9 @@ class DocResolver:
             y = _year(m.get("year"), self.dct.start.year if self.dct else None)
             text = f"{d} {m.get('month')} {y}"
             found = _absolute_day(text) if len(m.get("year")) == 4 else days.safe_date(y, month, d)
-            return Reading("DATE", "day", "absolute", point=days.day(found)) if found else None
+            if found is None:
+                return None
+            return self._day(m, days.day(found), "absolute")
         if self.pub is None:
             return Reading("DATE", "day", "no-dct", value=f"XXXX-{month:02d}-{d:02d}")
         years = range(self.pub.lo.year - 1, self.pub.hi.year + 2)
@@ -234,14 +245,15 @@ class DocResolver:
             candidates = [c for c in candidates if c.first.isoweekday() == wd] or candidates
         direction = self.direction(m)
         point = self.choose(candidates, direction)
-        self._constrain(point.first, self.tense(m), m.text)
         why = "weekday" if wd else direction
-        return Reading("DATE", "day", f"{self.base()}+year:{why}", point=point)
+        return self._day(m, point, f"{self.base()}+year:{why}")
 
     def date_numeric(self, m: Mention) -> Reading | None:
         y = _year(m.get("year"), self.dct.start.year if self.dct else None)
         found = days.safe_date(y, int(m.get("month")), int(m.get("day")))
-        return Reading("DATE", "day", "absolute", point=days.day(found)) if found else None
+        if found is None:
+            return None
+        return self._day(m, days.day(found), "absolute")
 
     def month(self, m: Mention) -> Reading | None:
         month = lookup("month", m.get("month"))
@@ -419,6 +431,20 @@ class DocResolver:
 
     # ---- helpers ---------------------------------------------------------------------------
 
+    def _is_news_day(self, m: Mention, t: Timex) -> bool:
+        """The day the article reports: named in the headline or lead, outside quotes, a day (not a
+        dateline, not 'il y a deux semaines'), told as past or today, recent and not after publication."""
+        if m.start >= _LEAD or self.in_quote(m) or t.granularity not in ("day", "part_of_day", "time"):
+            return False
+        if t.type not in ("DATE", "TIME") or not t.earliest or t.anchor.startswith("dateline") or "ago:" in t.anchor:
+            return False
+        if any(cue in t.anchor for cue in ("forward", "after", "future")):
+            return False
+        if self.pub is None:
+            return True
+        recent = (self.pub.lo - timedelta(days=_NEWS_AGE)).isoformat()
+        return recent <= t.earliest <= self.pub.hi.isoformat()
+
     def _nowadays(self, m: Mention) -> bool:
         """'aujourd'hui' as 'nowadays': 'la France d'aujourd'hui', 'aujourd'hui encore', or a detached
         'Aujourd'hui,' opening a sentence that states how things are (a state or change-of-state verb,
@@ -460,6 +486,33 @@ class DocResolver:
             return days.day(base + timedelta(days=k), suffix)
 
         return at
+
+    def _day(self, m: Mention, point: Point, anchor: str) -> Reading:
+        """An explicit day: the publication day itself in a dateline, else a bound on it by its tense."""
+        if self._publication(m, point.first):
+            return Reading("DATE", "day", "dateline", point=point)
+        if not imperfective(self.doc, m.start, m.end):
+            self._constrain(point.first, self.tense(m), m.text)
+        return Reading("DATE", "day", anchor, point=point)
+
+    def _publication(self, m: Mention, d: date) -> bool:
+        """A date on a 'publié le' line, in a dateline ('PARIS, 12 mars (AFP) -', 'AFP 12-03-2018') or
+        alone on the first line is the publication day ('mis à jour le' bounds it from above).
+        True when it was one."""
+        line = self.text.rfind("\n", 0, m.start) + 1
+        line_end = self.text.find("\n", m.end)
+        before = fold(self.text[line:m.start])
+        after = fold(self.text[m.end:m.end + 30])
+        cue = next((kind for words, kind in _PUBLICATION_CUES() if words in before), None) if len(before) < 60 else None
+        agency = len(before) < 40 and (_agency_at(after, at_start=True) or _agency_at(before, at_start=False))
+        alone = line == 0 and not before and _TIME_ONLY.match(self.text[m.end:line_end if line_end >= 0 else None])
+        if not (cue or agency or alone) or self.pub is None:
+            return bool(cue or agency or alone)
+        if cue == "updated":
+            self.pub.narrow(lambda p: p <= d, f"updated:{m.text}")
+        else:
+            self.pub.narrow(lambda p: p == d, f"dateline:{m.text}")
+        return True
 
     def _constrain(self, d: date, tense: Tense | None, why: str) -> None:
         """A past event is not after publication; a future one not before."""
@@ -543,9 +596,30 @@ class DocResolver:
                      r.granularity, anchor, _mod(m))
 
 
-def resolve(doc: Doc, dct: DocDate | None) -> list[Timex]:
-    """The timexes of a parsed doc, resolved against its document date (None: underspecified values)."""
-    return DocResolver(doc, dct).run()
+def resolve(doc: Doc, dct: DocDate | None) -> tuple[list[Timex], Timex | None]:
+    """The timexes of a parsed doc, resolved against its document date (None: underspecified values),
+    and the one that names the day the article reports, if any."""
+    resolver = DocResolver(doc, dct)
+    return resolver.run(), resolver.news_day
+
+
+@lru_cache(maxsize=1)
+def _PUBLICATION_CUES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, built once from the lexicon
+    return sorted(lexicon()["publication_cue"].items(), key=lambda kv: -len(kv[0]))
+
+
+#: What may follow a date alone on the first line (the page's publication date): a clock time.
+_TIME_ONLY = re.compile(r"^[\s,|à-]*(?:\d{1,2}\s*[h:]\s*\d{0,2})?\s*$")
+_AGENCY_AFTER = re.compile(r"^[\s,]*\(?\s*([\w/. ]{2,20}?)\s*(?:\)|[-–—|,]|$)")
+
+
+def _agency_at(text: str, at_start: bool) -> bool:
+    """'(AFP) -' or ', AGENCE' right after a date, or 'AFP ' (alone) right before it."""
+    if at_start:
+        found = _AGENCY_AFTER.match(text)
+        return bool(found) and lookup("news_agency", found.group(1)) is not None
+    words = text.replace("(", " ").replace(")", " ").split()
+    return len(words) <= 2 and bool(words) and lookup("news_agency", words[-1].strip(",")) is not None
 
 
 def _is_past_period(m: Mention, year: int | None) -> bool:
