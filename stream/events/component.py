@@ -349,7 +349,7 @@ def _time(ctx: DocContext, n: int, spans: list[Span], windows: list[tuple[int, i
     for group in (inside, free):
         if group:
             return min(group, key=lambda tx: abs(tx.start - span.start_char)).as_time()
-    scene = scene_time(ctx.text, timexes, sent.start_char)
+    scene = scene_time(ctx.text, timexes, sent.start_char, span)
     return inherited(scene) if scene is not None else dct
 
 
