@@ -18,6 +18,7 @@ from stream.core.records import Actor, ExtractorInfo, Location, TimeInfo, Timex
 from stream.dates.scene import inherited, scene_time
 from stream.events.actors import ActorFinder, Mention
 from stream.events.context import DocContext, build_context
+from stream.events.learned import SentenceTyper, masked_words
 from stream.events.lexicon import Lexicon, TriggerRule, build_lexicon
 from stream.events.merge import Candidate, merge
 
@@ -30,16 +31,22 @@ _POSSESSIVES = {"leur", "leurs"}
 _NEGATORS = {"pas", "jamais", "aucun", "aucune", "nullement", "point"}
 
 
-@Language.factory("stream_events", default_config={"model": ""})
-def make_events(nlp: Language, name: str, model: str) -> "EventExtractor":
-    return EventExtractor(build_lexicon(nlp), model)
+#: The CAMEO root an event found by the sentence typer gets: it knows the type, not the finer code.
+_TYPE_CAMEO = {"MEETING": "040", "PROPOSAL": "030", "WARNING": "130", "DEMAND": "100", "APPEAL": "020",
+               "ACCUSATION": "111", "REJECTION": "120", "AGREEMENT": "050", "SANCTION": "160", "STATEMENT": "010"}
+
+
+@Language.factory("stream_events", default_config={"model": "", "sentence_types": True})
+def make_events(nlp: Language, name: str, model: str, sentence_types: bool) -> "EventExtractor":
+    return EventExtractor(build_lexicon(nlp), model, SentenceTyper.shipped() if sentence_types else None)
 
 
 class EventExtractor:
     """Sets ``doc._.events`` from trigger patterns, actor rules and merging."""
 
-    def __init__(self, lexicon: Lexicon, model: str) -> None:
+    def __init__(self, lexicon: Lexicon, model: str, typer: SentenceTyper | None = None) -> None:
         self.lex = lexicon
+        self.typer = typer
         self.actors = ActorFinder(lexicon)
         self.info = ExtractorInfo(version=stream.__version__, model=model)
         self.planned = set(lexicon.cues["planned"])
@@ -68,7 +75,51 @@ class EventExtractor:
             cand = self._candidate(ctx, spans, windows, n, rule, timexes, dct)
             if cand is not None and _has_actors(cand) and not self._background(cand, dct):
                 out.append(cand)
+        if self.typer is not None:
+            out = self._with_sentence_types(ctx, out, timexes, dct)
         return _drop_governed(out)
+
+    def _with_sentence_types(self, ctx: DocContext, rules: list[Candidate], timexes: list[Timex],
+                             dct: TimeInfo | None) -> list[Candidate]:
+        """Drop a rule's event its sentence does not read as; add the types the rules missed."""
+        assert self.typer is not None
+        scores = self.typer.scores([masked_words(sent, ctx.mentions) for sent in ctx.sent_spans])
+        keep, add = self.typer.thresholds.keep, self.typer.thresholds.add
+        out = [c for c in rules if scores[ctx.sent_index[c.trigger.start]].get(c.type, 1.0) >= keep.get(c.type, 0.0)]
+        have = {(ctx.sent_index[c.trigger.start], c.type) for c in rules}
+        for n, sent in enumerate(ctx.sent_spans):
+            for etype, p in sorted(scores[n].items(), key=lambda kv: -kv[1]):
+                if p < add.get(etype, 1.1) or (n, etype) in have:
+                    continue
+                cand = self._sentence_candidate(ctx, sent, etype, timexes, dct)
+                if cand is not None and _has_actors(cand) and not self._background(cand, dct):
+                    out.append(cand)
+        return sorted(out, key=lambda c: c.trigger.start)
+
+    def _sentence_candidate(self, ctx: DocContext, sent: Span, etype: str, timexes: list[Timex],
+                            dct: TimeInfo | None) -> Candidate | None:
+        """An event of a type the typer reads in the sentence: its main verb as trigger, its actors as parties."""
+        root = sent.root
+        span = ctx.doc[root.i:root.i + 1]
+        if not self._reportable(ctx, span):
+            return None
+        rule = TriggerRule(frame="learned", type=etype, cameo=_TYPE_CAMEO[etype])
+        modality = self._modality(ctx, span, rule)
+        if modality is None:
+            return None
+        found = ctx.actors_in(sent.start, sent.end)
+        speaker = ctx.speaker_for(span.start)
+        actors = _unique(m.actor for m in found if m.actor)
+        time = _time(ctx, 0, [span], [(sent.start, sent.end)], timexes, dct)
+        if etype == "MEETING":
+            return Candidate(etype, rule.cameo, rule.frame, span, sent, None, [], actors,
+                             _location(ctx, sent.start, sent.end), time, modality,
+                             speaker.actor if speaker else None, nominal=False)
+        src = self._source(ctx, span, [m for m in found if m.end <= span.start], [m for m in found if m.start >= span.end], speaker)
+        source = src.actor if src else None
+        targets = [a for a in actors if not _same(a, source)]
+        return Candidate(etype, rule.cameo, rule.frame, span, sent, source, targets, [], None, time, modality,
+                         speaker.actor if speaker else None, nominal=False)
 
     def _reportable(self, ctx: DocContext, span: Span) -> bool:
         """Not in a question, a page's furniture ("Lire aussi : …") or a fixed phrase ("en échange de")."""
