@@ -157,3 +157,33 @@ def test_an_update_line_bounds_the_publication_day_from_above(extractor: Extract
 def test_a_date_in_the_body_is_no_dateline(extractor: Extractor) -> None:
     t = one(extractor, "Le maire a inauguré le pont le 14 janvier, a rapporté l'AFP.", "le 14 janvier", header="2022-01")
     assert t.anchor != "dateline"
+
+
+@pytest.mark.parametrize("text", [
+    "Le film est interdit aux moins de 12 ans.",
+    "Les plus de 65 ans votent davantage.",
+    "Les quotidiens nationaux ont titré sur la grève.",
+    "Elle écrit pour un quotidien régional.",
+    "Il vend une vingtaine de quotidiens.",
+])
+def test_age_groups_and_newspapers_are_not_timexes(extractor: Extractor, text: str) -> None:
+    assert tag(extractor, text) == []
+
+
+def test_a_daily_ration_and_a_limit_in_time_still_are(extractor: Extractor) -> None:
+    assert one(extractor, "Les soldats reçoivent un lot quotidien de vivres.", "quotidien").value == "P1D"
+    assert one(extractor, "La séance a duré moins de deux heures.", "moins de deux heures").mod == "LESS_THAN"
+
+
+@pytest.mark.parametrize(("header", "text", "span", "value"), [
+    ("2021-12-20", "Le maire a présenté ses vœux pour la nouvelle année.", "la nouvelle année", "2022"),
+    ("2022-01-03", "Le maire a présenté ses vœux pour la nouvelle année.", "la nouvelle année", "2022"),
+    ("2021-12-20", "Ils fêteront le nouvel an à Rome.", "le nouvel an", "2022-01-01"),
+])
+def test_the_new_year(extractor: Extractor, header: str, text: str, span: str, value: str) -> None:
+    assert one(extractor, text, span, header=header).value == value
+
+
+def test_a_range_of_days_and_a_passive_under_devoir(extractor: Extractor) -> None:
+    found = {t.text: t.value for t in tag(extractor, "La trêve doit être signée entre le 20 et le 30 septembre.")}
+    assert found == {"le 20": "2022-09-20", "le 30 septembre": "2022-09-30"}

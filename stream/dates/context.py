@@ -70,6 +70,8 @@ def _verb_tense(verb: Token) -> Tense | None:
     if auxes:
         tense_aux = [c for c in auxes if c.dep_ != "aux:pass"]
         if not tense_aux:
+            if auxes[0].morph.get("VerbForm") == ["Inf"]:
+                return _infinitive_tense(verb)  # 'doit être signé lundi'
             tense = _morph_tense(auxes[0])  # passive: 'est prévue' is present, 'sera signé' future
             reflexive = any(c.lemma_ == "se" for c in verb.children)
             if tense == "present" and (reflexive or lookup("etre_verb", verb.lemma_) is not None):
@@ -85,13 +87,18 @@ def _verb_tense(verb: Token) -> Tense | None:
             return "past"
         return tense
     if verb.morph.get("VerbForm") == ["Inf"]:
-        head = verb.head  # 'va se tenir jeudi', 'doit signer lundi', 'devrait signer'; other infinitives say nothing
-        if head.i != verb.i and head.lemma_ in _FUTURE_AUX and _morph_tense(head) in ("present", "future"):
-            return "future"
-        return None
+        return _infinitive_tense(verb)
     if verb.morph.get("VerbForm") == ["Part"]:
         return None  # a bare participle: 'réélu dimanche' looks back, 'prévue le 15' forward
     return _morph_tense(verb)
+
+
+def _infinitive_tense(verb: Token) -> Tense | None:
+    """'va se tenir jeudi', 'doit signer lundi', 'devrait signer' look forward; other infinitives say nothing."""
+    head = verb.head
+    if head.i != verb.i and head.lemma_ in _FUTURE_AUX and _morph_tense(head) in ("present", "future"):
+        return "future"
+    return None
 
 
 def _morph_tense(token: Token) -> Tense | None:

@@ -342,6 +342,19 @@ class DocResolver:
         fallback = {"W": "XXXX-WXX", "WE": "XXXX-WXX-WE", "M": "XXXX-XX", "Q": "XXXX-QX"}.get(unit, "XXXX")
         return Reading("DATE", _GRANULARITY[unit], f"{how}+offset:{k:+d}{unit}", at=at, value=fallback)
 
+    def new_year(self, m: Mention) -> Reading:
+        """'la nouvelle année' is the year just begun in its first half, the coming one after; 'le nouvel an' its 1 January."""
+        unit = lookup("new_year", m.get("ny"))
+        ref, how = self.speech_day(m)
+
+        def at(p: date) -> Point:
+            p = ref(p).first if ref else p
+            y = p.year + (p.month > 6)
+            return days.year(y) if unit == "Y" else days.day(date(y, 1, 1))
+
+        gran: Granularity = "year" if unit == "Y" else "day"
+        return Reading("DATE", gran, f"{how}+new-year", at=at, value="XXXX" if unit == "Y" else "XXXX-01-01")
+
     def season(self, m: Mention) -> Reading:
         code = lookup("season", m.get("season"))
         if m.get("year"):
@@ -568,6 +581,9 @@ class DocResolver:
         before = self.text[max(0, m.start - 30):m.start]
         if m.rule.name == "season" and not m.get("det") and _OF_BEFORE.search(before):
             return False  # 'les Jeux d'hiver', 'sports d'été' name a kind, not a time
+        if m.rule.method == "duration" and lookup("approx", m.get("approx")) in ("LESS_THAN", "MORE_THAN") \
+                and re.search(r"\b(?:les|aux|des)\s+$", before, re.IGNORECASE):
+            return False  # 'interdit aux moins de 12 ans', 'les plus de 65 ans': an age group
         if m.rule.method == "duration" and m.get("unit") in ("an", "ans"):
             ctx = _AGE_BEFORE.search(before)
             after = self.text[m.end:m.end + 4]
