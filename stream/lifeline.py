@@ -32,6 +32,14 @@ def _load_prctl() -> Callable[..., int] | None:
 _prctl = _load_prctl()
 
 
+def bind_to_parent(parent: int, sig: int = signal.SIGKILL) -> None:
+    """In a child: receive `sig` when `parent` dies (Linux only), and exit now if it already has."""
+    if _prctl is not None and _prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0:
+        os._exit(1)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
 def die_with_parent(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
     """A ``preexec_fn`` for `subprocess.Popen`: the child gets `sig` when its parent dies (None off Linux).
 
@@ -39,11 +47,5 @@ def die_with_parent(sig: int = signal.SIGKILL) -> Callable[[], None] | None:
     """
     if _prctl is None:
         return None
-    prctl = _prctl
     parent = os.getpid()
-
-    def preexec() -> None:
-        if prctl(_PR_SET_PDEATHSIG, sig, 0, 0, 0) != 0 or os.getppid() != parent:
-            os._exit(1)
-
-    return preexec
+    return lambda: bind_to_parent(parent, sig)

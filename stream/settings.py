@@ -59,6 +59,9 @@ class Settings:
         "STREAM_BATCH_SIZE", "Articles per batch handed to spaCy."))
     batch_within: float = field(default=0.2, metadata=env(
         "STREAM_BATCH_WITHIN", "Seconds to wait for a batch to fill before processing what has arrived."))
+    extraction_timeout: float = field(default=60.0, metadata=env(
+        "STREAM_EXTRACTION_TIMEOUT", "Seconds a batch may take in the extraction process; past it the process is"
+        " replaced and the batch retried one article at a time (an article that overruns alone is dead-lettered)."))
     data_dir: str = field(default="./stream-data", metadata=env(
         "STREAM_DATA_DIR", "Folder for the worker's local table state."))
     embedded_broker: bool = field(default=False, metadata=env(

@@ -62,7 +62,7 @@ events_topic = app.topic(settings.topic_events, key_serializer="raw", value_seri
                          partitions=settings.partitions)
 deadletter_topic = app.topic(settings.topic_deadletter, key_serializer="raw", value_serializer="orjson",
                              partitions=settings.partitions)
-pool = ExtractionPool(settings.model, settings.batch_size)
+pool = ExtractionPool(settings.model, settings.batch_size, settings.extraction_timeout)
 stats = WorkerStats()
 frontier = CommitFrontier()
 dashboard_tables = DashboardTables(app, settings.topic_articles)

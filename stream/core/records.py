@@ -131,7 +131,7 @@ class Event:
 
 DeadLetterReason = Literal[
     "empty_message", "invalid_utf8", "invalid_json", "invalid_shape", "missing_text",
-    "empty_text", "bad_date", "too_large", "unsupported_language", "extraction_failed",
+    "empty_text", "bad_date", "too_large", "unsupported_language", "extraction_failed", "extraction_timeout",
 ]
 
 

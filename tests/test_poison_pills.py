@@ -1,0 +1,120 @@
+"""Poison pills against a real worker: no article holds its partition for long.
+
+(a) A run of punctuation that spaCy's own tokenizer needs about 18 s for is tokenized in
+pieces and processed well within the deadline.  (b) An article that really takes longer
+than the deadline (100,000 characters of spaced parentheses, 15 to 25 s here) has the
+extraction process killed and replaced; its batch is retried one article at a time; it
+becomes one `extraction_timeout` dead letter and the articles around it, on the same
+partition, are delivered.  (c) An extraction process killed from outside while on an
+article is replaced too, and that article becomes an `extraction_failed` dead letter.
+The texts are written for this test.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+import psutil
+import pytest
+
+from stream.commands.consume import read_topic
+from stream.commands.produce import make_producer
+from stream.local import LocalStack
+from stream.settings import Settings
+
+from .test_faults_support import FAULT_MODEL, SAMPLES, wait_committed
+
+pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
+
+DEADLINE = 8.0
+RUN = ("(" * 4000 + "mot" + ")" * 4000).encode()  # (a): 18 s in spaCy's tokenizer alone, about 3 s with ours
+SLOW = ("( " * 50_000).encode()  # (b): 50,000 tokens, 15-25 s in the pipeline
+FIRST = [(b"good-before", SAMPLES[0].read_bytes()), (b"pill-run", RUN), (b"pill-slow", SLOW),
+         (b"good-after", SAMPLES[1].read_bytes())]
+LATER = [(b"good-later", SAMPLES[2].read_bytes())]
+KILLED = [(b"pill-killed", SLOW)]
+
+
+def _extraction_pid(stack: LocalStack) -> int:
+    children = psutil.Process(stack.workers[0].proc.pid).children()
+    return next(p.pid for p in children if p.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(p.cmdline()))
+
+
+def _send(settings: Settings, pairs: list[tuple[bytes, bytes]]) -> dict[int, int]:
+    """All on partition 0, in order; returns the end offset."""
+    producer = make_producer(settings)
+    try:
+        futures = [producer.send(settings.topic_articles, key=k, value=v, partition=0) for k, v in pairs]
+        producer.flush()
+        return {0: max(f.get(timeout=30).offset for f in futures) + 1}
+    finally:
+        producer.close()
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
+    names = Settings.env_names()
+    env = {names["extraction_timeout"]: str(DEADLINE), names["model"]: FAULT_MODEL}
+    with LocalStack(workdir=tmp_path_factory.mktemp("pills"), extra_env=env) as stack:
+        stack.start(workers=1, ready_timeout=180)
+        settings = stack.settings()
+        first_pid = _extraction_pid(stack)
+        _send(settings, FIRST)
+        stack.wait_accounted(len(FIRST), timeout=240)
+        ends = _send(settings, LATER)
+        stack.wait_accounted(len(FIRST) + len(LATER), timeout=240)
+        wait_committed(settings, ends, timeout=60)
+        second_pid = _extraction_pid(stack)
+        _send(settings, KILLED)
+        time.sleep(3.0)  # it is on the article (which takes 15 s or more)
+        psutil.Process(second_pid).kill()
+        stack.wait_accounted(len(FIRST) + len(LATER) + len(KILLED), timeout=240)
+        yield {
+            "stats": stack.stats()[0], "first_pid": first_pid, "second_pid": second_pid,
+            "pid": _extraction_pid(stack),
+            "alive": stack.workers[0].alive(),
+            "events": [orjson.loads(v) for v in read_topic(settings, settings.topic_events, follow=False, idle=2.0)],
+            "dead": [orjson.loads(v) for v in read_topic(settings, settings.topic_deadletter, follow=False, idle=2.0)],
+            "log": Path(stack.workers[0].log_path).read_text(errors="replace"),
+        }
+
+
+def test_every_article_is_accounted_for_and_only_the_slow_one_is_dead(run) -> None:  # noqa: ANN001
+    stats = run["stats"]
+    total = len(FIRST) + len(LATER) + len(KILLED)
+    assert stats["articles_in"] == total == stats["processed"] + stats["deadlettered"], stats
+    assert stats["deadletters_by_reason"] == {"extraction_timeout": 1, "extraction_failed": 1}, stats
+    assert run["alive"]
+
+
+def test_the_slow_article_is_an_extraction_timeout_dead_letter(run, validators) -> None:  # noqa: ANN001
+    [record] = [r for r in run["dead"] if r["article_id"] == "pill-slow"]
+    validators["deadletter"].validate(record)
+    assert (record["reason"], record["article_id"], record["partition"]) == ("extraction_timeout", "pill-slow", 0)
+    assert "deadline" in record["message"]
+
+
+def test_the_articles_around_it_on_the_same_partition_are_delivered(run) -> None:  # noqa: ANN001
+    with_events = {e["article_id"] for e in run["events"]}
+    assert {"good-before", "good-after", "good-later"} <= with_events, with_events
+
+
+def test_an_article_whose_process_is_killed_is_an_extraction_failed_dead_letter(run, validators) -> None:  # noqa: ANN001
+    [record] = [r for r in run["dead"] if r["article_id"] == "pill-killed"]
+    validators["deadletter"].validate(record)
+    assert record["reason"] == "extraction_failed" and "died" in record["message"]
+
+
+def test_the_run_of_punctuation_is_processed_within_the_deadline(run) -> None:  # noqa: ANN001
+    assert not [r for r in run["dead"] if r["article_id"] == "pill-run"]
+
+
+def test_the_extraction_process_was_replaced_and_the_old_one_is_gone(run) -> None:  # noqa: ANN001
+    assert len({run["first_pid"], run["second_pid"], run["pid"]}) == 3
+    for pid in (run["first_pid"], run["second_pid"]):
+        assert not psutil.pid_exists(pid), "a killed extraction process was not reaped"
+    assert "replacing the extraction process" in run["log"]
