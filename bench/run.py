@@ -2,6 +2,7 @@
 
     python bench/run.py --quick        # < 5 minutes on 2 cores
     python bench/run.py --articles 600 # longer, steadier figures
+    python bench/run.py --quick --fusion compare   # only: one worker end to end, story fusion off then on
 
 Texts: ``../shared/data/articles/*.txt`` (read in place) plus ``bench/texts/*.txt`` and the package
 samples (written for the project), cycled to the requested count with distinct ids.  It measures
@@ -220,12 +221,68 @@ def wait_done(settings: Settings, ends: dict[int, int], timeout: float) -> float
     raise SystemExit(f"the workers did not finish within {timeout:.0f} s")
 
 
+def wait_fused(settings: Settings, timeout: float) -> float:
+    """Block until the fusion agent has committed the whole events topic and its repartition topic."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    from stream.kafka import kafka_python_config
+
+    consumer = KafkaConsumer(**kafka_python_config(settings), group_id=settings.app_id, enable_auto_commit=False,
+                             session_timeout_ms=6000)
+    topics = [settings.topic_events, f"{settings.app_id}-stories-repartition"]
+    deadline = time.monotonic() + timeout
+    try:
+        tps = [TopicPartition(t, p) for t in topics for p in consumer.partitions_for_topic(t) or ()]
+        while time.monotonic() < deadline:
+            ends = consumer.end_offsets(tps)
+            if all((consumer.committed(tp) or 0) >= end for tp, end in ends.items()):
+                return time.perf_counter()
+            time.sleep(0.1)
+    finally:
+        consumer.close()
+    raise SystemExit(f"story fusion did not finish within {timeout:.0f} s")
+
+
 def e2e(stack: Any, pairs: list[tuple[bytes, bytes]], timeout: float) -> float:
-    """Seconds from the first produce until every article's outputs are committed (saturated)."""
+    """Seconds from the first produce until every article's outputs are committed (saturated).
+
+    With fusion on, until the fusion agent has also committed every event (the stories are out).
+    """
     settings = stack.settings()
     t0 = time.perf_counter()
     ends, _ = produced_at(settings, pairs, pace=None)
-    return wait_done(settings, ends, timeout) - t0
+    done = wait_done(settings, ends, timeout)
+    if settings.fusion:
+        done = wait_fused(settings, timeout)
+    return done - t0
+
+
+def fusion_compare(model: str, pairs: list[tuple[bytes, bytes]], batch: int, n: int) -> dict[str, Any]:
+    """One worker end to end with story fusion off, then on, on the same texts; the table's size after."""
+    from stream.local import LocalStack
+
+    out: dict[str, Any] = {}
+    names = Settings.env_names()
+    for mode in ("0", "1"):
+        stack = LocalStack(extra_env={names["model"]: model, names["fusion"]: mode})
+        try:
+            stack.start(workers=1, ready_timeout=300)
+            warm(stack, corpus(2 * batch))
+            cpu0 = cpu_seconds(stack)
+            seconds = e2e(stack, [(b"cmp-" + k, v) for k, v in pairs], timeout=30 * n)
+            cpu = cpu_per_article(cpu0, cpu_seconds(stack), n)
+            label = "on" if mode == "1" else "off"
+            out[f"fusion_{label}_articles_s"] = round(rate(n, seconds), 2)
+            out[f"fusion_{label}_cpu_ms_per_article"] = cpu
+            print(f"end to end, 1 worker, fusion {label:3} {rate(n, seconds):6.2f} articles/s  ({seconds:.1f} s); "
+                  f"CPU ms per article: {cpu}", flush=True)
+            if mode == "1":
+                out["fusion_table"] = stack.workers[0].get("/api/stories")["table"]
+                print(f"fusion table after the run: {out['fusion_table']}", flush=True)
+        finally:
+            stack.stop()
+    out["fusion_on_over_off"] = round(out["fusion_on_articles_s"] / out["fusion_off_articles_s"], 3)
+    return out
 
 
 def warm(stack: Any, pairs: list[tuple[bytes, bytes]]) -> None:
@@ -244,12 +301,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small counts: under 5 minutes")
     ap.add_argument("--articles", type=int, help="articles per throughput run (default 300 quick, 1000 full)")
     ap.add_argument("--model", default=Settings().model)
+    ap.add_argument("--fusion", choices=["on", "off", "compare"], default="on",
+                    help="run the workers with story fusion on (as shipped) or off; 'compare' measures only "
+                         "one worker end to end with fusion off, then on")
     args = ap.parse_args(argv)
     n = args.articles or (300 if args.quick else 1000)
     batch = Settings().batch_size
     out: dict[str, Any] = {"articles": n, "model": args.model, "cpus": psutil.cpu_count()}
 
     pairs = corpus(n)
+    if args.fusion == "compare":
+        out.update(fusion_compare(args.model, pairs, batch, n))
+        print(f"ratio: fusion on/off {out['fusion_on_over_off']}")
+        print(json.dumps(out))
+        return 0
+    out["fusion"] = args.fusion
     articles = articles_of(pairs)
     n_words = words(articles)
     from stream.core import pipeline
@@ -268,7 +334,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from stream.local import LocalStack
 
-    stack = LocalStack(extra_env={Settings.env_names()["model"]: args.model})
+    stack = LocalStack(extra_env={Settings.env_names()["model"]: args.model,
+                                  Settings.env_names()["fusion"]: "1" if args.fusion == "on" else "0"})
     try:
         stack.start(workers=1, ready_timeout=300)
         with RssSampler(lambda: [w.proc.pid for w in stack.workers if w.alive()]) as rss:

@@ -20,17 +20,15 @@ import psutil
 import pytest
 
 from stream.local import LocalStack
-from stream.settings import Settings
 
 from .test_faults_support import (
-    FAULT_MODEL, Audit, articles_in, audit, committed, expected_signatures, kill_hard, make_articles, produce,
-    read_events, stop_all, wait_articles_in, wait_committed,
+    Audit, articles_in, audit, committed, expected_signatures, kill_hard, make_articles, produce,
+    read_events, start_stack, stop_all, wait_articles_in, wait_committed,
 )
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
 RUNS = int(os.environ.get("STREAM_FAULT_RUNS", "2"))
-ENV = {Settings.env_names()["model"]: FAULT_MODEL}
 
 
 @pytest.fixture(scope="module")
@@ -38,19 +36,9 @@ def expected() -> list[Any]:
     return expected_signatures()
 
 
-def _stack(tmp_path, workers: int, proxied: bool = False) -> LocalStack:  # noqa: ANN001
-    stack = LocalStack(workdir=tmp_path, extra_env=ENV, proxied=proxied)
-    try:
-        stack.start(workers=workers, ready_timeout=180)
-    except BaseException:
-        stop_all(stack)
-        raise
-    return stack
-
-
 @pytest.fixture
 def one_worker(tmp_path) -> Iterator[LocalStack]:  # noqa: ANN001
-    stack = _stack(tmp_path, 1)
+    stack = start_stack(tmp_path, 1)
     yield stack
     stop_all(stack)
 
@@ -82,7 +70,7 @@ def test_kill9_mid_batch_then_restart_loses_nothing(one_worker: LocalStack, expe
 
 def test_two_workers_one_killed_the_other_takes_over(tmp_path, expected) -> None:  # noqa: ANN001
     """Repeated: kill one of two workers mid-load; the survivor finishes; no event lost or doubled."""
-    stack = _stack(tmp_path, 2)
+    stack = start_stack(tmp_path, 2)
     results: list[Audit] = []
     try:
         settings = stack.settings()
@@ -120,7 +108,7 @@ def test_broker_gone_10s_worker_waits_and_resumes(tmp_path, expected, how: str) 
     ones (a host or network gone: clients get errors at once and reconnect); ``sigstop`` freezes the
     broker process (a hung broker: connections stay open, requests time out).
     """
-    stack = _stack(tmp_path, 1, proxied=how == "proxy-cut")
+    stack = start_stack(tmp_path, 1, proxied=how == "proxy-cut")
     try:
         settings = stack.settings()
         pairs = make_articles(f"out-{how}", 200)

@@ -209,3 +209,14 @@ def stop_all(stack: LocalStack) -> None:
         _, alive = psutil.wait_procs(procs, timeout=15)
         for proc in alive:
             proc.kill()
+
+
+def start_stack(tmp_path: Path, workers: int, proxied: bool = False, model: str = FAULT_MODEL) -> LocalStack:
+    """Broker and `workers` workers on the fault model, ready; everything is stopped if the start fails."""
+    stack = LocalStack(workdir=tmp_path, extra_env={Settings.env_names()["model"]: model}, proxied=proxied)
+    try:
+        stack.start(workers=workers, ready_timeout=180)
+    except BaseException:
+        stop_all(stack)
+        raise
+    return stack

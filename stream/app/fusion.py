@@ -7,8 +7,10 @@ Layout (faust user guide, "Repartitioning"):
 - The agent reads the events topic and repartitions it by `stream.fusion.fusion_key`,
   so every event of one key reaches one worker, in one partition, in order.
 - ``fusion-open-stories`` (a Faust table, changelog ``<app id>-fusion-open-stories-changelog``)
-  holds the open stories of each key as plain dicts; a restarted or new owner
-  recovers them from the changelog.
+  holds each open story's state under its ``story_id``, written in the partition of
+  its key; a restarted or new owner recovers them from the changelog.  An index of
+  the open stories by key is kept in memory and rebuilt from the table after each
+  rebalance.
 - Every change publishes the story's whole record on the stories topic (compacted,
   keyed by ``story_id``); a story whose id changes (a member with a smaller event id
   joined) leaves a tombstone under its old id.  A redelivered event changes nothing
@@ -35,7 +37,7 @@ import orjson
 from aiokafka.partitioner import murmur2
 
 from stream.app.web.metrics import Exposition
-from stream.fusion import close_idle, fuse, fusion_key, record_of
+from stream.fusion import fuse, fusion_key, is_idle, record_of
 from stream.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -74,8 +76,9 @@ class StoryFusion:
                                        partitions=settings.partitions, config={"cleanup.policy": "compact"})
         self.repartition = app.topic(f"{settings.app_id}-stories-repartition", key_serializer="raw",
                                      value_serializer="orjson", partitions=settings.partitions, internal=True)
-        self.table = app.Table("fusion-open-stories", default=list, partitions=settings.partitions,
-                               help="open stories per fusion key")
+        self.table = app.Table("fusion-open-stories", default=None, partitions=settings.partitions,
+                               help="open stories by story_id")
+        self.index: dict[str, dict[str, dict[str, Any]]] | None = None   # key -> story id -> state
         self.board = app.GlobalTable("dashboard-stories", default=list, partitions=1, recovery_buffer_size=1,
                                      use_partitioner=True, help="newest and most reported stories per partition")
         self.counts: Counter[str] = Counter()
@@ -85,6 +88,10 @@ class StoryFusion:
         @app.task
         async def _declare_stories_topic() -> None:
             await self.stories_topic.maybe_declare()
+
+        @app.on_partitions_assigned.connect
+        async def _forget_index(sender: faust.App, assigned: Any, **kwargs: Any) -> None:
+            self.index = None  # partitions moved: rebuild from the (recovered) table on next use
 
     # -- the agent -------------------------------------------------------------------------------
 
@@ -98,37 +105,47 @@ class StoryFusion:
             elif isinstance(value, dict) and "event_id" in value:
                 await self._add(key, value, _header(current, OUTLET_HEADER), current.message.partition)
 
+    def _open(self, key: str) -> dict[str, dict[str, Any]]:
+        """The open stories of a key, from the in-memory index (built from the table when needed)."""
+        if self.index is None:
+            self.index = {}
+            for sid, state in self.table.items():
+                if state:
+                    self.index.setdefault(state["key"], {})[sid] = state
+        return self.index.setdefault(key, {})
+
     async def _add(self, key: str, event: dict[str, Any], outlet: str | None, partition: int) -> None:
         now = time.time()
-        stories, closed = close_idle(self.table[key], now, self.idle)
-        fused = fuse(stories, event, outlet or f"article:{event['article_id']}", now)
+        await self._close(key, now, partition)
+        stories = self._open(key)
+        fused = fuse(list(stories.values()), event, outlet or f"article:{event['article_id']}", now)
         self.counts["events"] += 1
-        if fused.duplicate:
+        if fused.duplicate is not None:
             self.counts["duplicates"] += 1
-            story = next(s for s in stories if any(m["event_id"] == event["event_id"] for m in s["members"]))
-            await self._publish(record_of(story))
+            await self._publish(record_of(fused.duplicate))
             return
-        self.counts["opened"] += len(fused.stories) > len(stories)
-        self.table[key] = fused.stories
-        for record in closed:
-            await self._publish(record)
+        assert fused.state is not None and fused.record is not None
+        self.counts["opened"] += not fused.retired and fused.state["story_id"] not in stories
         for old in fused.retired:
+            stories.pop(old, None)
+            del self.table[old]
             await self.stories_topic.send(key=old.encode(), value=None)
-        for record in fused.changed:
-            await self._publish(record)
-        self._show(partition, [*closed, *fused.changed], now)
+        stories[fused.state["story_id"]] = fused.state
+        self.table[fused.state["story_id"]] = fused.state
+        await self._publish(fused.record)
+        self._show(partition, [fused.record], now)
 
-    async def _close(self, key: str, now: float, partition: int) -> None:
-        kept, closed = close_idle(self.table[key], now, self.idle)
-        if not closed:
-            return
-        if kept:
-            self.table[key] = kept
-        else:
-            del self.table[key]
+    async def _close(self, key: str, now: float, partition: int) -> list[dict[str, Any]]:
+        """Close the key's idle stories: publish their last record, drop them from the table."""
+        stories = self._open(key)
+        closed = [record_of(s, status="closed") for s in stories.values() if is_idle(s, now, self.idle)]
         for record in closed:
+            del stories[record["story_id"]]
+            del self.table[record["story_id"]]
             await self._publish(record)
-        self._show(partition, closed, now)
+        if closed:
+            self._show(partition, closed, now)
+        return closed
 
     async def _publish(self, record: dict[str, Any]) -> None:
         self.counts["published"] += 1
@@ -154,28 +171,29 @@ class StoryFusion:
         if self.app.in_recovery or self.app.rebalancing:
             return
         now = time.time()
-        for key, stories in list(self.owned_items()):
-            if any(now - s["updated_at"] >= self.idle for s in stories or []):
-                await self.repartition.send(key=key.encode(), value={TICK: now})
+        keys = sorted({state["key"] for state in self.owned_states() if is_idle(state, now, self.idle)})
+        for key in keys:
+            await self.repartition.send(key=key.encode(), value={TICK: now})
 
-    def owned_items(self) -> list[tuple[str, list[dict[str, Any]]]]:
-        """The table's keys in the repartition partitions this worker owns (not its standby copies)."""
+    def owned_states(self) -> list[dict[str, Any]]:
+        """Open stories in the repartition partitions this worker owns (not its standby copies)."""
         try:
             actives = {tp.partition for tp in self.app.assignor.assigned_actives()
                        if tp.topic == self.repartition.get_topic_name()}
         except AttributeError:  # before the first assignment
             return []
         n = self.settings.partitions
-        return [(k, v) for k, v in self.table.items() if (murmur2(k.encode()) & 0x7FFFFFFF) % n in actives]
+        return [state for state in self.table.values()
+                if state and (murmur2(state["key"].encode()) & 0x7FFFFFFF) % n in actives]
 
     # -- reading (dashboard, metrics) ------------------------------------------------------------
 
     def size(self) -> dict[str, int]:
-        """Open stories, keys and their serialised bytes in this worker's partitions of the table."""
-        items = self.owned_items()
-        return {"keys": len(items), "stories": sum(len(v or []) for _, v in items),
-                "members": sum(len(s["members"]) for _, v in items for s in v or []),
-                "bytes": sum(len(orjson.dumps(v)) for _, v in items)}
+        """Open stories, keys, members and serialised bytes in this worker's partitions of the table."""
+        states = self.owned_states()
+        return {"keys": len({s["key"] for s in states}), "stories": len(states),
+                "members": sum(len(s["members"]) for s in states),
+                "bytes": sum(len(orjson.dumps(s)) for s in states)}
 
     def board_items(self, kind: str, n: int = RECENT_N) -> list[dict[str, Any]]:
         entries = [s for k, v in self.board.items() if k.startswith(f"{kind}:") for s in v or []]

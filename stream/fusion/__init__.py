@@ -9,6 +9,6 @@ offline ``fuse`` command and the tests share one implementation:
 """
 
 from stream.fusion.key import fusion_key, outlet_of, report_of
-from stream.fusion.stories import Fused, Fuser, close_idle, fuse, record_of
+from stream.fusion.stories import Fused, Fuser, fuse, is_idle, record_of
 
-__all__ = ["Fused", "Fuser", "close_idle", "fuse", "fusion_key", "outlet_of", "record_of", "report_of"]
+__all__ = ["Fused", "Fuser", "fuse", "is_idle", "fusion_key", "outlet_of", "record_of", "report_of"]

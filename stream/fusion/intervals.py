@@ -11,15 +11,7 @@ orders publish the same story.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
-
-
-@dataclass(frozen=True, slots=True)
-class Agreement:
-    earliest: date
-    latest: date
-    agreeing: frozenset[int]   # indexes of the intervals that contain [earliest, latest]
 
 
 def parse_interval(earliest: str | None, latest: str | None) -> tuple[date, date] | None:
@@ -37,8 +29,11 @@ def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
     return a[0] <= b[1] and b[0] <= a[1]
 
 
-def agreement(intervals: Sequence[tuple[date, date] | None]) -> Agreement | None:
-    """The most-supported day, the intervals that contain it, and their intersection."""
+def agreement(intervals: Sequence[tuple[date, date] | None]) -> frozenset[int] | None:
+    """Indexes of the intervals that contain the most-supported day (ties: the earliest such day).
+
+    Their intersection is not empty (it holds that day); None when no interval is given.
+    """
     edges: list[tuple[int, int]] = []
     for interval in intervals:
         if interval is not None:
@@ -52,10 +47,7 @@ def agreement(intervals: Sequence[tuple[date, date] | None]) -> Agreement | None
         if kind == 0 and running > best:
             best, best_day = running, day
     point = date.fromordinal(best_day)
-    agreeing = frozenset(i for i, iv in enumerate(intervals) if iv is not None and iv[0] <= point <= iv[1])
-    lo = max(intervals[i][0] for i in agreeing)  # type: ignore[index]
-    hi = min(intervals[i][1] for i in agreeing)  # type: ignore[index]
-    return Agreement(lo, hi, agreeing)
+    return frozenset(i for i, iv in enumerate(intervals) if iv is not None and iv[0] <= point <= iv[1])
 
 
 def timex_of(lo: date, hi: date) -> tuple[str | None, str]:

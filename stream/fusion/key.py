@@ -1,11 +1,12 @@
 """Which events can be one story: the fusion key, and the compact report a story keeps of each event.
 
 The key decides where an event is routed (the worker repartitions the events
-topic by it), so it must be the same for every report of one real event while
-still spreading the stream: it is the event type and the unordered pair of its
-principal actors.  Principal means the source and its first target when the
-event has a direction, else the first two participants in the order the
-article names them (articles name the main parties first).
+topic by it), so every report of one real event must get the same key.  It is
+the event type alone: keying by actors as well (the pair of principal actors)
+split 46% of the same-story pairs of our development clusters, because one
+article names both parties of a summit and the next names one (measured with
+``evaluate-fusion``).  Actors, dates and places then decide, among the open
+stories of the type, which story an event joins (`stream.fusion.stories`).
 """
 
 from __future__ import annotations
@@ -18,24 +19,9 @@ def _actors(event: dict[str, Any]) -> list[dict[str, Any]]:
     return [a for a in [event.get("source"), *(event.get("targets") or []), *(event.get("participants") or [])] if a]
 
 
-def actor_codes(event: dict[str, Any]) -> list[str]:
-    """Every actor code of the event, source first, then targets, then participants; no repeats."""
-    codes: list[str] = []
-    for actor in _actors(event):
-        code = (actor or {}).get("code")
-        if code and code not in codes:
-            codes.append(code)
-    return codes
-
-
-def principal_codes(event: dict[str, Any]) -> tuple[str, ...]:
-    """The (at most two) actors the event is about, sorted so that 'A meets B' and 'B meets A' agree."""
-    return tuple(sorted(actor_codes(event)[:2]))
-
-
 def fusion_key(event: dict[str, Any]) -> str:
-    """``TYPE|CODE|CODE``; an event without any actor code gets ``TYPE|-`` (it can still fuse by time and place)."""
-    return "|".join((event["type"], *principal_codes(event))) if actor_codes(event) else f"{event['type']}|-"
+    """The event type: the coarsest key that never separates two reports of one event of the same type."""
+    return str(event["type"])
 
 
 def outlet_of(source: str | None, url: str | None, article_id: str) -> str:
@@ -52,6 +38,9 @@ def report_of(event: dict[str, Any], outlet: str) -> dict[str, Any]:
     """What a story keeps of a member event: enough to rebuild the story, not the evidence."""
     time = event.get("time") or {}
     return {
+        # No time words: the interval is only the document date's, a weak bound (see `stream.fusion.stories`).
+        "weak": not time.get("text"),
+        "modality": event.get("modality"),
         "event_id": event["event_id"],
         "article_id": event["article_id"],
         "outlet": outlet,

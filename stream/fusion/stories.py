@@ -1,18 +1,28 @@
-"""Join rules and the state of open stories, as plain dicts (they live in a Faust table's changelog).
+"""Join rules and the state of open stories, as plain dicts (the worker keeps them in a Faust table).
 
-A story's state is its fusion key, its member reports (`stream.fusion.key.report_of`)
-sorted by event id, and when it was last updated.  Everything published about it
-(`record_of`) is derived from the member set alone, so the same reports give the
-same record whatever order they came in.
+A story's state is its fusion key, its id, its member reports
+(`stream.fusion.key.report_of`) sorted by event id, and when it was last
+updated.  Everything published about it (`record_of`) is derived from the member
+set alone, so the same reports give the same record whatever order they came in.
 
-An event joins a story of its key when
-- its actors overlap the story's enough (half of the smaller set),
+Dates.  A report whose event has its own time words is *strong*: its interval
+narrows the story, and one that contradicts the others is a conflict.  A report
+without time words only carries the document date's interval: for an asserted
+event that says "on or before publication", for a planned one "on or after", so
+it is *weak*: it never narrows a story that has a strong member, never
+conflicts, and for joining its interval is stretched by `HORIZON_DAYS` into the
+past (asserted, reported, negated) or the future (planned, conditional).
+
+An event joins an open story of its key when
+- its actors overlap the story's enough (more than half of the smaller set of codes);
 - its place does not contradict the story's (different countries, or different
-  venues when a country is unknown),
-- its interval overlaps the interval of at least one agreeing member (or either
-  side has no date);
-else it opens a story.  Of several candidates it joins the one sharing most
-actors, then the oldest (smallest story id).  An event already a member changes
+  venues when a country is unknown);
+- its dates are compatible with at least one member the story's interval rests on, and a
+  strong date outside the story's interval is taken (as a conflict) only from a report
+  naming the story's venue;
+else it opens a story.  Of several candidates it joins one without an event of the
+same article, then the one whose interval its own interval meets, then the one sharing most actors (overlap, then Jaccard), then
+the one with the smallest id.  An event already a member changes
 nothing (redelivery).
 """
 
@@ -21,6 +31,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 from stream.core.records import Location
@@ -28,24 +39,63 @@ from stream.core.story import Story, StoryActor, StoryConflict, StoryMember, Sto
 from stream.fusion.intervals import agreement, overlaps, parse_interval, timex_of
 from stream.fusion.key import fusion_key, report_of
 
-#: An event joins when it shares at least this share of the smaller actor set.
+#: An event joins when it shares more than this share of the smaller actor set: 'Trump meets Kim' and
+#: 'Trump meets Putin' share half, and are not one story.
 MIN_ACTOR_OVERLAP = 0.5
+#: How far a weak (header-only) interval may reach beyond the document date's month, for joining.
+HORIZON_DAYS = 62
+_FORWARD = {"planned", "conditional"}
+
+Interval = tuple[date, date]
 
 
 @dataclass(slots=True)
 class Fused:
-    """What one event did to its key's open stories."""
+    """What one event did to the open stories of its key."""
 
-    stories: list[dict[str, Any]]                                 # the key's open stories, new state
-    changed: list[dict[str, Any]] = field(default_factory=list)   # records to publish
-    retired: list[str] = field(default_factory=list)              # story ids no longer in use (tombstone them)
-    duplicate: bool = False                                       # the event was already a member
+    state: dict[str, Any] | None = None                          # the story it joined or opened (new state)
+    record: dict[str, Any] | None = None                         # that story's record, to publish
+    retired: list[str] = field(default_factory=list)             # story ids no longer in use (tombstone them)
+    duplicate: dict[str, Any] | None = None                      # the story already holding this event
 
 
 def story_id(key: str, members: list[dict[str, Any]]) -> str:
     """A hash of the key and the smallest member event id: independent of arrival order."""
     anchor = min(m["event_id"] for m in members)
     return hashlib.sha1(f"{key}\x1f{anchor}".encode()).hexdigest()[:20]
+
+
+def _interval(report: dict[str, Any]) -> Interval | None:
+    return parse_interval(report.get("earliest"), report.get("latest"))
+
+
+def _reach(report: dict[str, Any]) -> Interval | None:
+    """The interval used for joining: a weak one stretched the way its modality points."""
+    interval = _interval(report)
+    if interval is None or not report.get("weak"):
+        return interval
+    if report.get("modality") in _FORWARD:
+        return interval[0], interval[1] + timedelta(days=HORIZON_DAYS)
+    return interval[0] - timedelta(days=HORIZON_DAYS), interval[1]
+
+
+def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two reports can be one event as far as dates go (two weak ones: their own intervals must meet)."""
+    ia, ib = (_interval(a), _interval(b)) if a.get("weak") and b.get("weak") else (_reach(a), _reach(b))
+    return ia is None or ib is None or overlaps(ia, ib)
+
+
+def _basis(members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(members the story's interval rests on, strong members that contradict them)."""
+    dated = [m for m in members if _interval(m) is not None]
+    strong = [m for m in dated if not m.get("weak")]
+    pool = strong or dated
+    found = agreement([_interval(m) for m in pool])
+    if found is None:
+        return [], []
+    agreeing = [m for i, m in enumerate(pool) if i in found]
+    conflicts = [m for i, m in enumerate(pool) if i not in found] if strong else []
+    return agreeing, conflicts
 
 
 def _codes(reports: list[dict[str, Any]]) -> set[str]:
@@ -76,64 +126,70 @@ def _contradicts(place: dict[str, Any] | None, other: dict[str, Any] | None) -> 
     return place["name"] != other["name"]
 
 
-def _interval(report: dict[str, Any]) -> Any:
-    return parse_interval(report.get("earliest"), report.get("latest"))
+def _within(report: dict[str, Any], agreeing: list[dict[str, Any]]) -> bool:
+    """The report's own interval meets the story's interval (the intersection of the agreeing members)."""
+    time = _time(agreeing)
+    mine = _interval(report)
+    return time is None or mine is None or overlaps(mine, (date.fromisoformat(time.earliest),
+                                                          date.fromisoformat(time.latest)))
 
 
-def _agreeing_intervals(members: list[dict[str, Any]]) -> list[Any]:
-    intervals = [_interval(m) for m in members]
-    found = agreement(intervals)
-    return [] if found is None else [intervals[i] for i in sorted(found.agreeing)]
+def _same_place(place: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
+    return bool(place and other and place["name"] == other["name"])
 
 
-def joins(story: dict[str, Any], report: dict[str, Any]) -> float | None:
-    """How well the report fits the story (its actor overlap), or None if a rule keeps it out."""
+def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, float, float] | None:
+    """How well the report fits the story, or None if a rule keeps it out.
+
+    The fit, best first: the story has no event of the report's article yet (an article's two events
+    are usually two events, though the extractor sometimes splits one); the report's own interval
+    meets the story's; the actor overlap; their Jaccard.
+    """
     members = story["members"]
     overlap = _actor_overlap(_codes(members), _codes([report]))
-    if overlap < MIN_ACTOR_OVERLAP:
+    if overlap <= MIN_ACTOR_OVERLAP:
         return None
     if _contradicts(_place(members), report.get("location")):
         return None
-    mine = _interval(report)
-    theirs = _agreeing_intervals(members)
-    if mine is not None and theirs and not any(overlaps(mine, iv) for iv in theirs):
+    agreeing, _ = _basis(members)
+    if agreeing and not any(_compatible(report, m) for m in agreeing):
         return None
-    return overlap
+    if not report.get("weak") and _interval(report) and not _within(report, agreeing) \
+            and not _same_place(_place(members), report.get("location")):
+        return None  # a strong date against the story's: a conflict is taken only from a report of the same venue
+    mine, theirs = _codes([report]), _codes(members)
+    jaccard = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
+    fresh = all(m["article_id"] != report["article_id"] for m in members)
+    return fresh, _within(report, agreeing), overlap, jaccard
 
 
 def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now: float) -> Fused:
-    """Add one event to its key's open stories (`stories` is not modified)."""
+    """Add one event to the open stories of its key (nothing is modified in place)."""
     key = fusion_key(event)
-    if any(m["event_id"] == event["event_id"] for s in stories for m in s["members"]):
-        return Fused(stories, duplicate=True)
+    held = next((s for s in stories if any(m["event_id"] == event["event_id"] for m in s["members"])), None)
+    if held is not None:
+        return Fused(duplicate=held)
     report = report_of(event, outlet)
     scored = [(fit, s) for s in stories if (fit := joins(s, report)) is not None]
-    out = list(stories)
     retired: list[str] = []
     if scored:
-        _, target = min(scored, key=lambda fs: (-fs[0], fs[1]["story_id"]))
+        _, target = min(scored, key=lambda fs: (not fs[0][0], not fs[0][1], -fs[0][2], -fs[0][3], fs[1]["story_id"]))
         members = sorted([*target["members"], report], key=lambda m: m["event_id"])
-        updated = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now}
-        if updated["story_id"] != target["story_id"]:
+        state = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now}
+        if state["story_id"] != target["story_id"]:
             retired.append(target["story_id"])
-        out[out.index(target)] = updated
     else:
-        updated = {"key": key, "story_id": story_id(key, [report]), "members": [report], "updated_at": now}
-        out.append(updated)
-    out.sort(key=lambda s: s["story_id"])
-    return Fused(out, [record_of(updated)], retired)
+        state = {"key": key, "story_id": story_id(key, [report]), "members": [report], "updated_at": now}
+    return Fused(state, record_of(state), retired)
 
 
-def close_idle(stories: list[dict[str, Any]], now: float, idle_seconds: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Split the key's stories into those still open and the records of those closed now."""
-    kept = [s for s in stories if now - s["updated_at"] < idle_seconds]
-    closed = [record_of(s, status="closed") for s in stories if now - s["updated_at"] >= idle_seconds]
-    return kept, closed
+def is_idle(state: dict[str, Any], now: float, idle_seconds: float) -> bool:
+    return now - state["updated_at"] >= idle_seconds
 
 
 def _actors(members: list[dict[str, Any]]) -> list[StoryActor]:
-    mentions = Counter(a["code"] for m in members for a in {a["code"]: a for a in m["actors"]}.values())
-    first = {}
+    mentions = Counter(code for m in members for code in {a["code"] for a in m["actors"]})
+    first: dict[str, dict[str, Any]] = {}
     for m in members:
         for a in m["actors"]:
             known = first.get(a["code"])
@@ -157,43 +213,51 @@ def _confidence(members: list[dict[str, Any]]) -> float:
     return round(1.0 - doubt, 4)
 
 
+def _time(agreeing: list[dict[str, Any]]) -> StoryTime | None:
+    if not agreeing:
+        return None
+    lo = max(_interval(m)[0] for m in agreeing)  # type: ignore[index]
+    hi = min(_interval(m)[1] for m in agreeing)  # type: ignore[index]
+    value, granularity = timex_of(lo, hi)
+    return StoryTime(lo.isoformat(), hi.isoformat(), value, granularity)  # type: ignore[arg-type]
+
+
 def record_of(state: dict[str, Any], status: str = "open") -> dict[str, Any]:
     """The story as published: a pure function of its members."""
     members: list[dict[str, Any]] = state["members"]
-    intervals = [_interval(m) for m in members]
-    found = agreement(intervals)
-    time = None
-    conflicts: list[StoryConflict] = []
-    if found is not None:
-        value, granularity = timex_of(found.earliest, found.latest)
-        time = StoryTime(found.earliest.isoformat(), found.latest.isoformat(), value, granularity)  # type: ignore[arg-type]
-        conflicts = [StoryConflict(m["event_id"], m["article_id"], m["earliest"][:10], m["latest"][:10])
-                     for i, m in enumerate(members) if intervals[i] is not None and i not in found.agreeing]
+    agreeing, conflicting = _basis(members)
     cameo = min(Counter(m["cameo"] for m in members).items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0]
     typed = next(m for m in members if m["cameo"] == cameo)
     outlets = sorted({m["outlet"] for m in members})
     return Story(
         story_id=state["story_id"], fusion_key=state["key"], type=typed["type"], cameo=cameo,
-        quad_class=typed["quad_class"], actors=_actors(members), location=_location(_place(members)), time=time,
+        quad_class=typed["quad_class"], actors=_actors(members), location=_location(_place(members)),
+        time=_time(agreeing),
         members=[StoryMember(m["event_id"], m["article_id"], m["outlet"]) for m in members],
         articles=len({m["article_id"] for m in members}), sources=len(outlets), outlets=outlets,
-        confidence=_confidence(members), conflicts=conflicts, status=status,  # type: ignore[arg-type]
+        confidence=_confidence(members),
+        conflicts=[StoryConflict(m["event_id"], m["article_id"], m["earliest"][:10], m["latest"][:10])
+                   for m in conflicting],
+        status=status,  # type: ignore[arg-type]
     ).to_dict()
 
 
 class Fuser:
-    """Open stories of every key in memory: the offline commands' (and the benchmark's) fusion state."""
+    """Open stories of every key in memory: the offline commands' fusion state (no closing)."""
 
     def __init__(self) -> None:
-        self.open: dict[str, list[dict[str, Any]]] = {}
+        self.open: dict[str, dict[str, dict[str, Any]]] = {}   # key -> story id -> state
 
     def add(self, event: dict[str, Any], outlet: str, now: float = 0.0) -> Fused:
-        key = fusion_key(event)
-        fused = fuse(self.open.get(key, []), event, outlet, now)
-        self.open[key] = fused.stories
+        stories = self.open.setdefault(fusion_key(event), {})
+        fused = fuse(list(stories.values()), event, outlet, now)
+        for old in fused.retired:
+            del stories[old]
+        if fused.state is not None:
+            stories[fused.state["story_id"]] = fused.state
         return fused
 
     def records(self) -> list[dict[str, Any]]:
         """Every open story, most reported first."""
-        records = [record_of(s) for stories in self.open.values() for s in stories]
+        records = [record_of(s) for stories in self.open.values() for s in stories.values()]
         return sorted(records, key=lambda r: (-r["sources"], -r["articles"], r["story_id"]))
