@@ -62,7 +62,7 @@ class Story:
 
     story_id: str = field(metadata=doc(
         "Stable: a hash of the fusion key and the smallest member event_id; the key of the stories topic."))
-    fusion_key: str = field(metadata=doc("Type family and principal actor codes: all of a story's events share it."))
+    fusion_key: str = field(metadata=doc("Where the story was fused: the event type, which all its members share."))
     type: EventType
     cameo: str = field(metadata=doc("The CAMEO code most members carry (ties: the more specific)."))
     quad_class: int
