@@ -29,6 +29,7 @@ _AGENT_PREPS = {"par", "de", "du", "des", "d'", "d’"}
 _DEMONSTRATIVES = {"ce", "cet", "cette", "ces"}
 _POSSESSIVES = {"leur", "leurs"}
 _NEGATORS = {"pas", "jamais", "aucun", "aucune", "nullement", "point"}
+_OPEN_REFS = {"PAST_REF", "FUTURE_REF"}
 
 
 #: The CAMEO root an event found by the sentence typer gets: it knows the type, not the finer code.
@@ -394,6 +395,7 @@ def _time(ctx: DocContext, n: int, spans: list[Span], windows: list[tuple[int, i
     others = [(doc[a].idx, _end_char(doc, b)) for k, (a, b) in enumerate(windows)
               if k != n and ctx.sent(spans[k].start).start == sent.start]
     dated = [tx for tx in timexes if tx.type in {"DATE", "TIME"} and sent.start_char <= tx.start < sent.end_char
+             and tx.value not in _OPEN_REFS  # 'récemment', 'prochainement' say nothing of the day
              and "depuis" not in ctx.text[max(sent.start_char, tx.start - 8):tx.start].lower()]
     inside = [tx for tx in dated if own[0] <= tx.start < own[1]]
     free = [tx for tx in dated if not any(a <= tx.start < b for a, b in others)]
