@@ -456,7 +456,10 @@ class DocResolver:
         if self.pub is None:
             return True
         recent = (self.pub.lo - timedelta(days=_NEWS_AGE)).isoformat()
-        return recent <= t.earliest <= self.pub.hi.isoformat()
+        told_as_past = any(cue in t.anchor for cue in ("back", "before", "past", "offset:-", "offset:+0"))
+        # without a past tense, a date counts only if no publication day the text allows precedes it
+        latest = self.pub.hi if told_as_past else self.pub.lo
+        return recent <= t.earliest and t.latest is not None and t.latest <= latest.isoformat()
 
     def _nowadays(self, m: Mention) -> bool:
         """'aujourd'hui' as 'nowadays': 'la France d'aujourd'hui', 'aujourd'hui encore', or a detached
