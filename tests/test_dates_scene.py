@@ -64,3 +64,11 @@ def test_a_date_with_no_tense_that_may_lie_ahead_is_not_the_news_day(extractor: 
     assert scene(extractor, text, "rencontré") is None
     text = "Le candidat a rencontré les électeurs de Lyon le 3 janvier.\nIl a ensuite visité une usine."
     assert scene(extractor, text, "visité") == "le 3 janvier"
+
+
+def test_an_open_vague_reference_does_not_date_an_event(extractor: Extractor) -> None:
+    text = "Le ministre russe et son homologue turc se rencontreront prochainement à Genève."
+    article = Article(id="t", text=text, date=parse_date("2022-01"))
+    (meeting,) = [e for e in extractor.extract(article).events if e.type == "MEETING"]
+    assert meeting.time is not None and meeting.time.value == "2022-01"
+    assert (meeting.time.earliest, meeting.time.latest) == ("2022-01-01", "2022-01-31")
