@@ -65,6 +65,21 @@ def test_il_y_a_is_a_date_counted_back(extractor: Extractor, text: str, span: st
     assert "ago:" in t.anchor
 
 
+@pytest.mark.parametrize(("text", "span", "value"), [
+    ("Le rapport sera publié dans trois jours.", "trois jours", "2022-01-15"),
+    ("Il reviendra dans deux semaines.", "deux semaines", "2022-01-26"),
+    ("Les élections auront lieu dans six mois.", "six mois", "2022-07"),
+])
+def test_dans_is_a_date_counted_ahead(extractor: Extractor, text: str, span: str, value: str) -> None:
+    t = one(extractor, text, span)
+    assert (t.type, t.value) == ("DATE", value)
+    assert "ahead:" in t.anchor
+
+
+def test_dans_les_is_a_duration(extractor: Extractor) -> None:
+    assert one(extractor, "Il a répondu dans les deux jours.", "deux jours").type == "DURATION"
+
+
 def test_il_y_a_without_a_date_stays_what_it_is(extractor: Extractor) -> None:
     assert one(extractor, "Il y a trois jours de fête à Nice.", "trois jours").type == "DURATION"
     assert one(extractor, "Il y a quelques mois, la ville a investi.", "quelques mois").value == "PXM"

@@ -390,25 +390,26 @@ class DocResolver:
         suffix, type_, gran = self._time_suffix(m)
         return Reading(type_, gran, f"ref{k:+d}d", value=f"{k}", suffix=suffix)
 
-    def ago(self, m: Mention) -> Reading | None:
-        """'il y a une semaine' is the day a week before the reference day; 'il y a deux ans' the year."""
+    def counted(self, m: Mention) -> Reading | None:
+        """'il y a une semaine' is the day a week before the reference day, 'dans trois jours' the day
+        three days after it; 'il y a deux ans' is that year, 'dans six mois' that month."""
         unit, n = lookup("unit", m.get("unit")), _number(m.get("n"))
         if unit not in ("D", "W", "M", "Y") or n is None or n != int(n):
             return self.duration(m)
-        k = int(n)
+        k = int(n) if m.get("ahead") else -int(n)
         ref, how = self.speech_day(m)
 
         def at(p: date) -> Point:
             p = ref(p).first if ref else p
             if unit == "M":
-                return days.month(*days.add_months(p.year, p.month, -k))
+                return days.month(*days.add_months(p.year, p.month, k))
             if unit == "Y":
-                return days.year(p.year - k)
-            return days.day(p - timedelta(days=k * (7 if unit == "W" else 1)))
+                return days.year(p.year + k)
+            return days.day(p + timedelta(days=k * (7 if unit == "W" else 1)))
 
         gran: Granularity = {"M": "month", "Y": "year"}.get(unit, "day")
         fallback = {"month": "XXXX-XX", "year": "XXXX"}.get(gran, "XXXX-XX-XX")
-        return Reading("DATE", gran, f"{how}+ago:-{k}{unit}", at=at, value=fallback)
+        return Reading("DATE", gran, f"{how}+{'ahead' if k > 0 else 'ago'}:{k:+d}{unit}", at=at, value=fallback)
 
     def duration(self, m: Mention) -> Reading | None:
         if m.get("noun"):
@@ -645,8 +646,8 @@ def _is_past_period(m: Mention, year: int | None) -> bool:
     """A period that is over: 'autrefois', 'il y a dix ans', 'en 1950' (before the header's year)."""
     if m.rule.method == "vague":
         return lookup("vague", m.get("vague")) == "PAST_REF"
-    if m.rule.method == "ago":
-        return True
+    if m.rule.method == "counted":
+        return bool(m.get("back"))
     if m.rule.method in ("year", "decade", "century") and year is not None:
         found = re.search(r"\d{4}", m.text)
         return m.rule.method != "year" or (found is not None and int(found.group(0)) < year)
