@@ -148,7 +148,7 @@ class DocResolver:
 
     def __init__(self, doc: Doc, dct: DocDate | None) -> None:
         self.doc = doc
-        self.text = doc.text  # Doc.text joins every token on each access: read it once
+        self.text = _doc_text(doc)
         self.dct = dct
         self.pub = PubDays.from_header(dct)
         self.quotes = quote_spans(doc, self.text)
@@ -614,6 +614,18 @@ class DocResolver:
         return Timex(m.start, m.end, m.text, r.type, value,
                      earliest.isoformat() if earliest else None, latest.isoformat() if latest else None,
                      r.granularity, anchor, _mod(m))
+
+
+def _doc_text(doc: Doc) -> str:
+    """The doc's text. Doc.text joins every token (a third of this component's time): the article's
+    text is the same characters, since our tokenizer neither adds nor drops any."""
+    article = doc._.article
+    if article is None or not len(doc):
+        return doc.text
+    last = doc[-1]
+    if article.text[last.idx:last.idx + len(last)] != last.text:  # a doc not made from this article's text
+        return doc.text
+    return article.text[:last.idx + len(last.text_with_ws)]
 
 
 def resolve(doc: Doc, dct: DocDate | None) -> tuple[list[Timex], Timex | None]:
