@@ -20,9 +20,8 @@ An event joins an open story of its key when
 - its dates are compatible with at least one member the story's interval rests on, and a
   strong date outside the story's interval is taken (as a conflict) only from a report
   naming the story's venue;
-else it opens a story.  Of several candidates it joins one without an event of the
-same article, then the one whose interval its own interval meets, then the one sharing most actors (overlap, then Jaccard), then
-the one with the smallest id.  An event already a member changes
+else it opens a story.  Of several candidates it takes the best fit (`joins`),
+then the smallest id.  An event already a member changes
 nothing (redelivery).
 """
 
@@ -127,23 +126,28 @@ def _contradicts(place: dict[str, Any] | None, other: dict[str, Any] | None) -> 
 
 
 def _within(report: dict[str, Any], agreeing: list[dict[str, Any]]) -> bool:
-    """The report's own interval meets the story's interval (the intersection of the agreeing members)."""
-    time = _time(agreeing)
-    mine = _interval(report)
-    return time is None or mine is None or overlaps(mine, (date.fromisoformat(time.earliest),
-                                                          date.fromisoformat(time.latest)))
+    """The report's interval (stretched if weak) meets the story's, when strong members set the story's."""
+    strong = [m for m in agreeing if not m.get("weak")]
+    mine = _reach(report)
+    if not strong or mine is None:
+        return False
+    time = _time(strong)
+    assert time is not None
+    return overlaps(mine, (date.fromisoformat(time.earliest), date.fromisoformat(time.latest)))
 
 
 def _same_place(place: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
     return bool(place and other and place["name"] == other["name"])
 
 
-def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, float, float] | None:
+def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, float, int, float] | None:
     """How well the report fits the story, or None if a rule keeps it out.
 
-    The fit, best first: the story has no event of the report's article yet (an article's two events
-    are usually two events, though the extractor sometimes splits one); the report's own interval
-    meets the story's; the actor overlap; their Jaccard.
+    The fit, best first: the report's interval meets the one the story's strong members set; the
+    same venue; the actor overlap; the story's articles (reports gather on the event everybody
+    covers); the actors' Jaccard.  An article's own events may share a story: the extractor
+    sometimes splits one event of an article into several (preferring stories without the
+    article's events scored no better on the development clusters).
     """
     members = story["members"]
     overlap = _actor_overlap(_codes(members), _codes([report]))
@@ -154,13 +158,15 @@ def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, fl
     agreeing, _ = _basis(members)
     if agreeing and not any(_compatible(report, m) for m in agreeing):
         return None
-    if not report.get("weak") and _interval(report) and not _within(report, agreeing) \
-            and not _same_place(_place(members), report.get("location")):
+    within = _within(report, agreeing)
+    same_place = _same_place(_place(members), report.get("location"))
+    strong_story = any(not m.get("weak") for m in agreeing)
+    if strong_story and not report.get("weak") and _interval(report) and not within and not same_place:
         return None  # a strong date against the story's: a conflict is taken only from a report of the same venue
     mine, theirs = _codes([report]), _codes(members)
     jaccard = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
-    fresh = all(m["article_id"] != report["article_id"] for m in members)
-    return fresh, _within(report, agreeing), overlap, jaccard
+    articles = len({m["article_id"] for m in members})
+    return within, same_place, overlap, articles, jaccard
 
 
 def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now: float) -> Fused:
@@ -173,7 +179,7 @@ def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now:
     scored = [(fit, s) for s in stories if (fit := joins(s, report)) is not None]
     retired: list[str] = []
     if scored:
-        _, target = min(scored, key=lambda fs: (not fs[0][0], not fs[0][1], -fs[0][2], -fs[0][3], fs[1]["story_id"]))
+        _, target = min(scored, key=lambda fs: (tuple(-float(x) for x in fs[0]), fs[1]["story_id"]))
         members = sorted([*target["members"], report], key=lambda m: m["event_id"])
         state = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now}
         if state["story_id"] != target["story_id"]:
