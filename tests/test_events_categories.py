@@ -37,6 +37,20 @@ CONSTRUCTIONS = [
     ("WARNING", "La Serbie promet des représailles si le Kosovo maintient ses taxes douanières.", {"SRB", "XKX"}, "conditional"),
     ("WARNING", "L'Inde n'hésitera pas à frapper le Pakistan, a averti son ministre.", {"IND", "PAK"}, "asserted"),
     ("WARNING", "Séoul répondra avec fermeté à toute provocation de Pyongyang.", {"KOR", "PRK"}, "asserted"),
+    ("SANCTION", "Les Vingt-Sept ont prorogé de six mois les mesures restrictives contre la Biélorussie.", {"EU", "BLR"}, "asserted"),
+    ("SANCTION", "L'Ouganda a rappelé dimanche pour consultations son ambassadeur au Rwanda.", {"UGA", "RWA"}, "asserted"),
+    ("ACCUSATION", "La Grèce a protesté officiellement auprès de la Turquie.", {"GRC", "TUR"}, "asserted"),
+    ("ACCUSATION", "Le Maroc a exprimé son vif mécontentement à l'Algérie.", {"MAR", "DZA"}, "asserted"),
+    ("WARNING", "La Bolivie ne tolérera pas d'ingérence du Chili, a prévenu La Paz.", {"BOL", "CHL"}, "asserted"),
+    ("WARNING", "Le Japon a sommé la Corée du Sud de revenir sur sa décision sous peine de représailles.", {"JPN", "KOR"}, "asserted"),
+    ("REJECTION", "La Chine a voté contre le projet de résolution présenté par la France.", {"CHN", "FRA"}, "asserted"),
+    ("REJECTION", "Le Venezuela a jugé inacceptable la déclaration du Pérou.", {"VEN", "PER"}, "asserted"),
+    ("REJECTION", "Le Burundi a annoncé son retrait du traité de Rome.", {"BDI"}, "asserted"),
+    ("DEMAND", "Le Soudan a ordonné au Tchad de fermer ses camps frontaliers.", {"SDN", "TCD"}, "asserted"),
+    ("DEMAND", "Les États-Unis veulent que le Pakistan arrête les chefs du réseau.", {"USA", "PAK"}, "asserted"),
+    ("STATEMENT", "Le Sénégal a apporté son plein soutien à la candidature du Rwanda.", {"SEN", "RWA"}, "asserted"),
+    ("STATEMENT", "Le Qatar et le Koweït se sont félicités de la reprise du dialogue.", {"QAT", "KWT"}, "asserted"),
+    ("STATEMENT", "Le gouvernement mongol espère que la Chine rouvrira la frontière.", {"MNG", "CHN"}, "asserted"),
 ]
 
 

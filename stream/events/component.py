@@ -182,7 +182,8 @@ class EventExtractor:
         before = doc[max(sent.start, span.start - 4):span.start]
         after = doc[span.end:min(sent.end, span.end + 2)]
         inside = doc[span.start:span.end]
-        own_tense_is_content = rule.negative or rule.type == "WARNING"
+        # A warning, a statement or a refusal is made now; a future after it is its content ("espère que X rouvrira").
+        own_tense_is_content = rule.negative or rule.type in {"WARNING", "STATEMENT"}
         if not rule.negative and any(t.lower_ in {"ne", "n'", "n’"} for t in list(before) + list(inside)) and \
                 any(t.lower_ in _NEGATORS for t in list(before) + list(inside) + list(after)):
             return "negated"
@@ -195,8 +196,8 @@ class EventExtractor:
         if any(i in ctx.conditional_at for i in range(sent.start, sent.end)):
             return "conditional"
         near = doc[max(sent.start, span.start - 5):min(sent.end, span.end + 5)]
-        if own_tense_is_content:  # "X répondra", "n'hésitera pas à", "n'envisage pas de": the warning is made now
-            near = [t for t in near if not span.start <= t.i < span.end]
+        if own_tense_is_content:
+            near = [t for t in near if t.i < span.start]
         if any((t.lower_ in self.planned or "Fut" in t.morph.get("Tense")) and ctx.clause_of[t.i] == clause for t in near):
             return "planned"
         if sent.start in ctx.reported_sents:
@@ -209,6 +210,8 @@ class EventExtractor:
         inside = ctx.actors_in(start, end)
         before = [m for m in inside if m.end <= span.start]
         after = [m for m in inside if m.start >= span.end]
+        if etype != "MEETING":  # "a ordonné au Tchad", "son mécontentement à l'Algérie": a recipient, not a venue
+            after = sorted(after + _datives(ctx, span, end), key=lambda m: m.start)
         if etype == "MEETING":
             if span.root.pos_ in {"NOUN", "PROPN"} and after and not any(
                     t.lemma_ in self.support_verbs for t in ctx.doc[start:span.start]):
@@ -345,6 +348,13 @@ def _previous_source(ctx: DocContext, span: Span) -> Mention | None:
     prev = ctx.sent(sent.start - 1)
     found = ctx.actors_in(prev.start, prev.end)
     return found[0] if found else None
+
+
+def _datives(ctx: DocContext, span: Span, end: int) -> list[Mention]:
+    """States after "à"/"au"/"aux" within a few words of a speech-act trigger: whom it is addressed to."""
+    return [m for m in ctx.mentions if m.is_place and m.actor is not None and m.actor.kind == "state"
+            and span.end <= m.start < min(end, span.end + 5) and m.start > 0
+            and ctx.doc[m.start - 1].lower_ in {"à", "au", "aux"}]
 
 
 def _conjuncts(ctx: DocContext, first: Mention) -> list[Mention]:
