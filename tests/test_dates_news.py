@@ -163,6 +163,12 @@ def test_a_dateline_is_the_publication_day(extractor: Extractor, text: str, date
     assert "dateline:" in wednesday.anchor
 
 
+def test_a_weekday_dateline_makes_the_publication_day_that_weekday(extractor: Extractor) -> None:
+    dateline, yesterday = tag(extractor, "PARIS, mercredi (AFP) - Le ministre a annoncé hier sa démission.", header="2022-01")
+    assert (dateline.anchor, dateline.value) == ("dateline", "XXXX-WXX-3")
+    assert (yesterday.value, yesterday.earliest, yesterday.latest) == ("XXXX-WXX-2", "2022-01-04", "2022-01-25")
+
+
 def test_an_update_line_bounds_the_publication_day_from_above(extractor: Extractor) -> None:
     text = "mis à jour le 20/01/2022\nLe maire a inauguré mercredi le nouveau pont."
     wednesday = one(extractor, text, "mercredi", header="2022-01")

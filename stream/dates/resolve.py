@@ -314,6 +314,9 @@ class DocResolver:
 
     def weekday(self, m: Mention) -> Reading:
         wd = lookup("weekday", m.get("wd"))
+        if self._dateline(m) == "published":  # 'PARIS, mercredi (AFP) -': published on a Wednesday
+            self.pub and self.pub.narrow(lambda p: p.isoweekday() == wd, f"dateline:{m.text}")
+            return Reading("DATE", "day", "dateline", at=lambda p: days.day(p), value=f"XXXX-WXX-{wd}")
         if m.get("det") == "le" and not (m.get("rel") or m.get("pod") or m.get("same")):
             return Reading("SET", "day", "set:habitual", value=f"XXXX-WXX-{wd}")  # 'ouvert le mercredi'
         direction = self.direction(m)
@@ -513,9 +516,19 @@ class DocResolver:
         return Reading("DATE", "day", anchor, point=point)
 
     def _publication(self, m: Mention, d: date) -> bool:
-        """A date on a 'publié le' line, in a dateline ('PARIS, 12 mars (AFP) -', 'AFP 12-03-2018') or
-        alone on the first line is the publication day ('mis à jour le' bounds it from above).
-        True when it was one."""
+        """A date in a dateline is the publication day ('mis à jour le' bounds it from above). True when it was one."""
+        kind = self._dateline(m)
+        if kind is not None and self.pub is not None:
+            if kind == "updated":
+                self.pub.narrow(lambda p: p <= d, f"updated:{m.text}")
+            else:
+                self.pub.narrow(lambda p: p == d, f"dateline:{m.text}")
+        return kind is not None
+
+    def _dateline(self, m: Mention) -> str | None:
+        """'published' for a date on a 'publié le' line, in an agency dateline ('PARIS, 12 mars (AFP) -',
+        'AFP 12-03-2018', 'PARIS, mercredi (AFP) -') or alone on the first line; 'updated' for 'mis à
+        jour le'; None for a date of the story."""
         line = self.text.rfind("\n", 0, m.start) + 1
         line_end = self.text.find("\n", m.end)
         before = fold(self.text[line:m.start])
@@ -523,13 +536,7 @@ class DocResolver:
         cue = next((kind for words, kind in _PUBLICATION_CUES() if words in before), None) if len(before) < 60 else None
         agency = len(before) < 40 and (_agency_at(after, at_start=True) or _agency_at(before, at_start=False))
         alone = line == 0 and not before and _TIME_ONLY.match(self.text[m.end:line_end if line_end >= 0 else None])
-        if not (cue or agency or alone) or self.pub is None:
-            return bool(cue or agency or alone)
-        if cue == "updated":
-            self.pub.narrow(lambda p: p <= d, f"updated:{m.text}")
-        else:
-            self.pub.narrow(lambda p: p == d, f"dateline:{m.text}")
-        return True
+        return cue or ("published" if agency or alone else None)
 
     def _constrain(self, d: date, tense: Tense | None, why: str) -> None:
         """A past event is not after publication; a future one not before."""
