@@ -165,7 +165,7 @@ def test_a_dateline_is_the_publication_day(extractor: Extractor, text: str, date
 
 def test_a_weekday_dateline_makes_the_publication_day_that_weekday(extractor: Extractor) -> None:
     dateline, yesterday = tag(extractor, "PARIS, mercredi (AFP) - Le ministre a annoncé hier sa démission.", header="2022-01")
-    assert (dateline.anchor, dateline.value) == ("dateline", "XXXX-WXX-3")
+    assert (dateline.anchor, dateline.value) == ("dateline|P:dateline:mercredi", "XXXX-WXX-3")
     assert (yesterday.value, yesterday.earliest, yesterday.latest) == ("XXXX-WXX-2", "2022-01-04", "2022-01-25")
 
 
