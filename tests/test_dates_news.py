@@ -208,3 +208,14 @@ def test_the_new_year(extractor: Extractor, header: str, text: str, span: str, v
 def test_a_range_of_days_and_a_passive_under_devoir(extractor: Extractor) -> None:
     found = {t.text: t.value for t in tag(extractor, "La trêve doit être signée entre le 20 et le 30 septembre.")}
     assert found == {"le 20": "2022-09-20", "le 30 septembre": "2022-09-30"}
+
+
+@pytest.mark.parametrize(("header", "text", "span", "value"), [
+    ("2022-03-10", "En janvier, il avait déjà démissionné.", "janvier", "2022-01"),
+    ("2022-11-15", "En janvier, il avait déjà démissionné.", "janvier", "2022-01"),
+    ("2022-01-12", "En mars, il avait déjà démissionné.", "mars", "2021-03"),
+    ("2022-11-15", "Le traité sera signé en janvier prochain.", "janvier prochain", "2023-01"),
+    ("2022-11-15", "Les soldes commencent en janvier.", "janvier", "2023-01"),
+])
+def test_the_year_of_a_month_follows_the_story(extractor: Extractor, header: str, text: str, span: str, value: str) -> None:
+    assert one(extractor, text, span, header=header).value == value
