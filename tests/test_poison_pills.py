@@ -5,14 +5,17 @@ pieces and processed well within the deadline.  (b) An article that really takes
 than the deadline (100,000 characters of spaced parentheses, 15 to 25 s here) has the
 extraction process killed and replaced; its batch is retried one article at a time; it
 becomes one `extraction_timeout` dead letter and the articles around it, on the same
-partition, are delivered.  (c) An extraction process killed from outside while on an
+partition, are delivered; meanwhile the dashboard and /metrics show how old the oldest
+record waiting on that partition is (they were written an hour ago).  (c) An extraction process killed from outside while on an
 article is replaced too, and that article becomes an `extraction_failed` dead letter.
 The texts are written for this test.
 """
 
 from __future__ import annotations
 
+import re
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from .test_faults_support import FAULT_MODEL, SAMPLES, wait_committed
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
 DEADLINE = 8.0
+HOUR = 3600.0
 RUN = ("(" * 4000 + "mot" + ")" * 4000).encode()  # (a): 18 s in spaCy's tokenizer alone, about 3 s with ours
 SLOW = ("( " * 50_000).encode()  # (b): 50,000 tokens, 15-25 s in the pipeline
 FIRST = [(b"good-before", SAMPLES[0].read_bytes()), (b"pill-run", RUN), (b"pill-slow", SLOW),
@@ -44,11 +48,29 @@ def _extraction_pid(stack: LocalStack) -> int:
     return next(p.pid for p in children if p.status() != psutil.STATUS_ZOMBIE and "spawn_main" in " ".join(p.cmdline()))
 
 
-def _send(settings: Settings, pairs: list[tuple[bytes, bytes]]) -> dict[int, int]:
-    """All on partition 0, in order; returns the end offset."""
+def _watch_lag(stack: LocalStack, expected: int) -> dict[str, float]:
+    """Until `expected` articles are accounted for: the largest lag in seconds of partition 0, page and metrics."""
+    worker = stack.workers[0]
+    seen = {"page": 0.0, "metrics": 0.0}
+    deadline = time.monotonic() + 240
+    while worker.get("/api/stats")["articles_in"] < expected:
+        assert time.monotonic() < deadline, "articles not accounted for"
+        row = worker.get("/api/stats")["stream"]["partitions"][0]
+        seen["page"] = max(seen["page"], row.get("lag_seconds") or 0.0)
+        with urllib.request.urlopen(worker.url + "/metrics", timeout=5) as resp:
+            gauge = re.search(r'^stream_consumer_lag_seconds\{partition="0"\} (\S+)$', resp.read().decode(), re.M)
+        seen["metrics"] = max(seen["metrics"], float(gauge.group(1)) if gauge else 0.0)
+        time.sleep(0.5)
+    return seen
+
+
+def _send(settings: Settings, pairs: list[tuple[bytes, bytes]], written: float | None = None) -> dict[int, int]:
+    """All on partition 0, in order, with the create time `written` (default now); returns the end offset."""
     producer = make_producer(settings)
+    stamp = None if written is None else int(written * 1000)
     try:
-        futures = [producer.send(settings.topic_articles, key=k, value=v, partition=0) for k, v in pairs]
+        futures = [producer.send(settings.topic_articles, key=k, value=v, partition=0, timestamp_ms=stamp)
+                   for k, v in pairs]
         producer.flush()
         return {0: max(f.get(timeout=30).offset for f in futures) + 1}
     finally:
@@ -63,8 +85,8 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         stack.start(workers=1, ready_timeout=180)
         settings = stack.settings()
         first_pid = _extraction_pid(stack)
-        _send(settings, FIRST)
-        stack.wait_accounted(len(FIRST), timeout=240)
+        _send(settings, FIRST, written=time.time() - HOUR)
+        lag = _watch_lag(stack, len(FIRST))
         ends = _send(settings, LATER)
         stack.wait_accounted(len(FIRST) + len(LATER), timeout=240)
         wait_committed(settings, ends, timeout=60)
@@ -74,6 +96,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         psutil.Process(second_pid).kill()
         stack.wait_accounted(len(FIRST) + len(LATER) + len(KILLED), timeout=240)
         yield {
+            "lag": lag, "settled": stack.workers[0].get("/api/stats")["stream"]["partitions"],
             "stats": stack.stats()[0], "first_pid": first_pid, "second_pid": second_pid,
             "pid": _extraction_pid(stack),
             "alive": stack.workers[0].alive(),
@@ -101,6 +124,12 @@ def test_the_slow_article_is_an_extraction_timeout_dead_letter(run, validators) 
 def test_the_articles_around_it_on_the_same_partition_are_delivered(run) -> None:  # noqa: ANN001
     with_events = {e["article_id"] for e in run["events"]}
     assert {"good-before", "good-after", "good-later"} <= with_events, with_events
+
+
+def test_lag_in_seconds_is_the_age_of_the_oldest_waiting_record(run) -> None:  # noqa: ANN001
+    """Written an hour ago and held up by the slow article: the lag is an hour, not a few messages."""
+    assert run["lag"]["page"] >= HOUR and run["lag"]["metrics"] >= HOUR, run["lag"]
+    assert all(p["lag_seconds"] == 0 for p in run["settled"]), run["settled"]
 
 
 def test_an_article_whose_process_is_killed_is_an_extraction_failed_dead_letter(run, validators) -> None:  # noqa: ANN001

@@ -142,7 +142,7 @@ def test_metrics_are_prometheus_text_with_the_stream_counters(stack: ProbedStack
     text = body.decode()
     for family, kind in (("stream_articles_total", "counter"), ("stream_events_total", "counter"),
                          ("stream_deadletters_total", "counter"), ("stream_extraction_seconds", "histogram"),
-                         ("stream_consumer_lag", "gauge")):
+                         ("stream_consumer_lag", "gauge"), ("stream_consumer_lag_seconds", "gauge")):
         assert f"# TYPE {family} {kind}\n" in text and f"# HELP {family} " in text
     line = re.compile(r'^[a-z_]+(\{([a-z_]+="[^"]*",?)*\})? -?[0-9.e+]+$|^#')
     assert all(line.match(row) for row in text.splitlines()), [r for r in text.splitlines() if not line.match(r)]
@@ -172,6 +172,7 @@ def test_partitions_show_owner_and_lag(stack: ProbedStack, sent: dict) -> None:
         raise AssertionError(f"{exc}; last report: {seen[-1:]}") from None
     parts = seen[-1]
     assert [p["partition"] for p in parts] == [0, 1, 2, 3]
+    assert [p["lag_seconds"] for p in parts] == [0, 0, 0, 0]  # caught up: nothing waits
     assert {p["assigned_to"] for p in parts} == {p["owner"] for p in parts} == {url}
     assert sum(p["processed"] for p in parts) == GOOD + BAD  # every offset of every partition processed
     assert wait_for(lambda: sum(p.get("committed") or 0 for p in get_json(

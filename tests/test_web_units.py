@@ -58,3 +58,21 @@ def test_server_side_rows_escape_and_highlight_the_trigger() -> None:
     dead = render.deadletter_rows([{"at": 0, "reason": "bad_date", "article_id": "<img onerror=x>", "message": "m",
                                     "partition": 0, "offset": 1}])
     assert "<img" not in dead and "&lt;img onerror=x&gt;" in dead
+
+
+def test_lag_in_seconds_is_zero_when_caught_up_and_unknown_without_a_timestamp() -> None:
+    from stream.app.lag import lag_seconds
+
+    assert lag_seconds(0, None, 1000.0) == 0.0
+    assert lag_seconds(3, 400.0, 1000.0) == 600.0
+    assert lag_seconds(3, None, 1000.0) is None and lag_seconds(None, 400.0, 1000.0) is None
+    assert lag_seconds(1, 1000.5, 1000.0) == 0.0  # a producer clock ahead of ours is not negative lag
+
+
+def test_metrics_give_the_lag_in_seconds_per_partition() -> None:
+    rows = [{"partition": 0, "lag": 4, "highwater": 10, "processed": 6, "lag_seconds": 42.5},
+            {"partition": 1, "lag": 2, "highwater": 2, "processed": 0, "lag_seconds": None}]
+    text = metrics.render({}, rows, [0, 1], None)
+    assert "# TYPE stream_consumer_lag_seconds gauge" in text
+    assert 'stream_consumer_lag_seconds{partition="0"} 42.5' in text
+    assert 'stream_consumer_lag_seconds{partition="1"}' not in text

@@ -27,6 +27,7 @@ from mode import Service
 import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
 from stream.app.executor import ExtractionPool
 from stream.app.frontier import CommitFrontier
+from stream.app.lag import OldestUnprocessed
 from stream.app.processing import BatchResult, RawMessage, dead_letter_key
 from stream.app.stats import WorkerStats
 from stream.app.tables import DashboardTables
@@ -65,7 +66,7 @@ deadletter_topic = app.topic(settings.topic_deadletter, key_serializer="raw", va
 pool = ExtractionPool(settings.model, settings.batch_size, settings.extraction_timeout)
 stats = WorkerStats()
 frontier = CommitFrontier()
-dashboard_tables = DashboardTables(app, settings.topic_articles)
+dashboard_tables = DashboardTables(app, settings.topic_articles, OldestUnprocessed(settings))
 
 
 @app.service

@@ -12,11 +12,13 @@ Tables (changelog topic ``<app id>-<name>-changelog``):
 - ``dashboard-counts``: ``"<topic>:<p>"`` -> tally (see `stream.app.stats.fold`);
 - ``dashboard-recent``: ``"events:<p>"`` / ``"deadletters:<p>"`` -> newest-first lists, RECENT_N each;
 - ``dashboard-events-minute`` / ``-hour``: tumbling windows of events, key ``"<type>|<p>"``;
-- ``dashboard-partitions``: ``"<topic>:<p>"`` -> the owner's latest end offset (lag = end - processed).
+- ``dashboard-partitions``: ``"<topic>:<p>"`` -> the owner's latest end offset (lag = end - processed) and the
+  timestamp of the oldest record not processed (lag in seconds, `stream.app.lag`).
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter, defaultdict, deque
 from datetime import timedelta
@@ -24,8 +26,11 @@ from typing import Any
 
 import faust
 
+from stream.app.lag import OldestUnprocessed, lag_seconds
 from stream.app.processing import BatchResult, Outcome
 from stream.app.stats import fold, merge_tallies
+
+log = logging.getLogger(__name__)
 
 RECENT_N = 20
 MINUTE, HOUR = 60.0, 3600.0
@@ -51,9 +56,10 @@ def _dead_letter_entry(outcome: Outcome, now: float) -> dict[str, Any]:
 class DashboardTables:
     """Declares the tables on the app, updates them from the agent, reads them for the views."""
 
-    def __init__(self, app: faust.App, source_topic: str) -> None:
+    def __init__(self, app: faust.App, source_topic: str, oldest: OldestUnprocessed) -> None:
         self.app = app
         self.source_topic = source_topic
+        self.oldest = oldest
         opts: dict[str, Any] = dict(partitions=1, recovery_buffer_size=1, use_partitioner=True)
         self.counts = app.GlobalTable("dashboard-counts", default=None, help="tallies per source partition", **opts)
         self.recent = app.GlobalTable("dashboard-recent", default=list, help="newest events/dead letters", **opts)
@@ -68,6 +74,10 @@ class DashboardTables:
         self._samples: deque[tuple[float, int, int]] = deque(maxlen=120)
         app.timer(LAG_REPORT_EVERY)(self._report_lag)
         app.timer(1.0)(self._sample)
+        app.on_before_shutdown.connect(self._close)
+
+    async def _close(self, sender: faust.App, **kwargs: Any) -> None:
+        await self.oldest.close()
 
     # -- writing (inside the agent) ---------------------------------------------------------
 
@@ -100,24 +110,34 @@ class DashboardTables:
     # -- timers -------------------------------------------------------------------------------
 
     async def _report_lag(self) -> None:
-        """Publish the end offsets of the partitions this worker owns, so every worker can show all of them."""
+        """Publish the end offsets of the partitions this worker owns, so every worker can show all of them.
+
+        With them goes the timestamp of the oldest record not processed of each partition behind its end.
+        """
         if self.app.in_recovery or self.app.rebalancing:
             return
         tps = sorted(self.owned())
         if not tps:
             return
         highwaters = await self.app.consumer.highwaters(*tps)
+        processed = {tp: (self.counts.get(f"{tp.topic}:{tp.partition}") or {}).get("offset", 0) for tp in tps}
+        behind = {tp: processed[tp] for tp in tps if (highwaters.get(tp) or 0) > processed[tp]}
+        try:
+            oldest = await self.oldest.timestamps(behind)
+        except Exception as exc:  # noqa: BLE001 - the count lag is still worth reporting
+            log.warning("could not read the timestamps of unprocessed records: %s", exc)
+            oldest = {}
         now = time.time()
         owner = str(self.app.conf.canonical_url)
         committed = getattr(self.app.consumer, "_committed_offset", {})  # kept current by main.commit_published
         for tp in tps:
-            report = (owner, highwaters.get(tp), committed.get(tp))
+            report = (owner, highwaters.get(tp), committed.get(tp), oldest.get(tp))
             key = f"{tp.topic}:{tp.partition}"
             last = self._last_lag.get(key)
-            if last and last[:3] == report and now - last[3] < LAG_REFRESH:
+            if last and last[:4] == report and now - last[4] < LAG_REFRESH:
                 continue
             self.lag[key] = {"partition": tp.partition, "owner": owner, "highwater": report[1],
-                             "committed": report[2], "at": now}
+                             "committed": report[2], "oldest_ts": report[3], "at": now}
             self._last_lag[key] = (*report, now)
 
     async def _sample(self) -> None:
@@ -177,7 +197,8 @@ class DashboardTables:
 
         ``processed`` is the tally's next offset (outputs acknowledged), so lag needs no group-offset
         request; ``lag = max(0, highwater - processed)``.  On tansu the end offset can trail by up to
-        one producer batch (see README, embedded broker limits), hence the clamp.
+        one producer batch (see README, embedded broker limits), hence the clamp.  ``lag_seconds`` is
+        the age of the oldest record not processed (0 when caught up), as of the owner's last report.
         """
         now = time.time() if now is None else now
         tallies = self.tallies()
@@ -194,6 +215,7 @@ class DashboardTables:
             row["processed"] = tallies.get(p, {}).get("offset", 0)
             highwater = row.get("highwater")
             row["lag"] = None if highwater is None else max(0, highwater - row["processed"])
+            row["lag_seconds"] = lag_seconds(row["lag"], row.get("oldest_ts"), now)
             row.setdefault("stale", False)
         return [rows[p] for p in sorted(rows)]
 

@@ -72,6 +72,10 @@ def render(tallies: Mapping[int, Mapping[str, Any]], lag: Iterable[Mapping[str, 
     rows = [r for r in lag if r.get("lag") is not None]
     out.family("stream_consumer_lag", "gauge", "Records in the partition not processed yet (end offset - processed).",
                [("stream_consumer_lag", {"partition": r["partition"]}, r["lag"]) for r in rows])
+    timed = [r for r in rows if r.get("lag_seconds") is not None]
+    out.family("stream_consumer_lag_seconds", "gauge",
+               "Age in seconds of the oldest record in the partition not processed yet (0 when caught up).",
+               [("stream_consumer_lag_seconds", {"partition": r["partition"]}, float(r["lag_seconds"])) for r in timed])
     out.family("stream_consumer_end_offset", "gauge", "End offset (high watermark) of the input partition.",
                [("stream_consumer_end_offset", {"partition": r["partition"]}, r["highwater"]) for r in rows])
     out.family("stream_consumer_processed_offset", "gauge", "Next offset whose outputs are not acknowledged yet.",

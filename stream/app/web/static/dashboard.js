@@ -107,9 +107,9 @@ function renderStats(s) {
   const rows = st.partitions.map(p => {
     const age = p.age_s === undefined ? "—" : p.age_s + " s" + (p.stale ? " (stale)" : "");
     return [String(p.partition), p.assigned_to || p.owner || "—", num(p.processed), num(p.committed),
-      num(p.highwater), num(p.lag), age];
+      num(p.highwater), num(p.lag), p.lag_seconds == null ? "—" : p.lag_seconds + " s", age];
   });
-  const body = fillBody("partitions", rows, 7, "no assignment yet");
+  const body = fillBody("partitions", rows, 8, "no assignment yet");
   st.partitions.forEach((p, i) => { if (p.stale && body.rows[i]) body.rows[i].className = "stale"; });
 }
 
