@@ -10,7 +10,7 @@ from stream.commands import UserError
 
 COMMANDS = (
     "worker", "produce", "consume", "extract", "dates", "evaluate", "evaluate_dates", "demo",
-    "fuse", "evaluate_fusion",
+    "fuse", "evaluate_fusion", "replay_deadletters",
 )
 
 
