@@ -82,8 +82,11 @@ class StoryFusion:
         self.board = app.GlobalTable("dashboard-stories", default=list, partitions=1, recovery_buffer_size=1,
                                      use_partitioner=True, help="newest and most reported stories per partition")
         self.counts: Counter[str] = Counter()
+        self.shown: dict[int, dict[str, dict[str, Any]]] = {}   # partition -> story id -> summary, not yet on the board
+        self.renamed: set[str] = set()                          # retired story ids to take off the board
         app.agent(events_topic, name="stream.app.fusion.fuse_events")(self._agent)
         app.timer(max(1.0, min(60.0, self.idle / 4)))(self._sweep)
+        app.timer(1.0)(self._flush_board)
 
         @app.task
         async def _declare_stories_topic() -> None:
@@ -127,6 +130,7 @@ class StoryFusion:
         assert fused.state is not None and fused.record is not None
         self.counts["opened"] += not fused.retired and fused.state["story_id"] not in stories
         for old in fused.retired:
+            self.renamed.add(old)
             stories.pop(old, None)
             del self.table[old]
             await self.stories_topic.send(key=old.encode(), value=None)
@@ -153,11 +157,21 @@ class StoryFusion:
         await self.stories_topic.send(key=record["story_id"].encode(), value=orjson.dumps(record))
 
     def _show(self, partition: int, records: list[dict[str, Any]], now: float) -> None:
-        """Newest and most reported stories of this partition, for every worker's dashboard."""
-        if not records:
-            return
-        fresh = [summary(r, now) for r in records]
-        ids = {s["story_id"] for s in fresh}
+        """Queue the stories for the dashboard; `_flush_board` writes them once a second, not once per event."""
+        pending = self.shown.setdefault(partition, {})
+        for record in records:
+            pending.pop(record["story_id"], None)
+            pending[record["story_id"]] = summary(record, now)
+
+    async def _flush_board(self) -> None:
+        """Newest and most reported stories of each partition of ours, for every worker's dashboard."""
+        shown, self.shown = self.shown, {}
+        renamed, self.renamed = self.renamed, set()
+        for partition, pending in shown.items():
+            self._board(partition, list(pending.values()), renamed)
+
+    def _board(self, partition: int, fresh: list[dict[str, Any]], renamed: set[str]) -> None:
+        ids = {s["story_id"] for s in fresh} | renamed
         recent = [*fresh[::-1], *(s for s in self.board[f"recent:{partition}"] or [] if s["story_id"] not in ids)]
         self.board[f"recent:{partition}"] = recent[:RECENT_N]
         top = [*fresh, *(s for s in self.board[f"top:{partition}"] or [] if s["story_id"] not in ids)]

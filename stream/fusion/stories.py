@@ -1,8 +1,8 @@
 """Join rules and the state of open stories, as plain dicts (the worker keeps them in a Faust table).
 
 A story's state is its fusion key, its id, its member reports
-(`stream.fusion.key.report_of`) sorted by event id, and when it was last
-updated.  Everything published about it (`record_of`) is derived from the member
+(`stream.fusion.key.report_of`) sorted by event id, when it was last updated,
+and the profile the join rules read (`profile_of`).  Everything published about it (`record_of`) is derived from the member
 set alone, so the same reports give the same record whatever order they came in.
 
 Dates.  A report whose event has its own time words is *strong*: its interval
@@ -149,24 +149,33 @@ def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, fl
     sometimes splits one event of an article into several (preferring stories without the
     article's events scored no better on the development clusters).
     """
-    members = story["members"]
-    overlap = _actor_overlap(_codes(members), _codes([report]))
+    profile = story.get("profile") or profile_of(story["members"])
+    mine, theirs = _codes([report]), set(profile["codes"])
+    overlap = _actor_overlap(theirs, mine)
     if overlap <= MIN_ACTOR_OVERLAP:
         return None
-    if _contradicts(_place(members), report.get("location")):
+    if _contradicts(profile["place"], report.get("location")):
         return None
-    agreeing, _ = _basis(members)
+    agreeing = profile["agreeing"]
     if agreeing and not any(_compatible(report, m) for m in agreeing):
         return None
     within = _within(report, agreeing)
-    same_place = _same_place(_place(members), report.get("location"))
-    strong_story = any(not m.get("weak") for m in agreeing)
+    same_place = _same_place(profile["place"], report.get("location"))
+    strong_story = any(not m["weak"] for m in agreeing)
     if strong_story and not report.get("weak") and _interval(report) and not within and not same_place:
         return None  # a strong date against the story's: a conflict is taken only from a report of the same venue
-    mine, theirs = _codes([report]), _codes(members)
     jaccard = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
-    articles = len({m["article_id"] for m in members})
-    return within, same_place, overlap, articles, jaccard
+    return within, same_place, overlap, profile["articles"], jaccard
+
+
+def profile_of(members: list[dict[str, Any]]) -> dict[str, Any]:
+    """What `joins` reads of a story, computed once per change (not once per candidate and event)."""
+    agreeing, _ = _basis(members)
+    dates = sorted({(m["earliest"][:10], m["latest"][:10], bool(m.get("weak")), m.get("modality") or "")
+                    for m in agreeing})
+    return {"codes": sorted(_codes(members)), "place": _place(members),
+            "articles": len({m["article_id"] for m in members}),
+            "agreeing": [{"earliest": e, "latest": l, "weak": w, "modality": mod} for e, l, w, mod in dates]}
 
 
 def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now: float) -> Fused:
@@ -181,11 +190,13 @@ def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now:
     if scored:
         _, target = min(scored, key=lambda fs: (tuple(-float(x) for x in fs[0]), fs[1]["story_id"]))
         members = sorted([*target["members"], report], key=lambda m: m["event_id"])
-        state = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now}
+        state = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now,
+                 "profile": profile_of(members)}
         if state["story_id"] != target["story_id"]:
             retired.append(target["story_id"])
     else:
-        state = {"key": key, "story_id": story_id(key, [report]), "members": [report], "updated_at": now}
+        state = {"key": key, "story_id": story_id(key, [report]), "members": [report], "updated_at": now,
+                 "profile": profile_of([report])}
     return Fused(state, record_of(state), retired)
 
 
