@@ -133,3 +133,15 @@ def test_praise_in_the_speakers_own_words_is_rhetoric(extractor) -> None:  # noq
     narrated = "Le président ivoirien a salué les efforts du Ghana."
     assert [e.type for e in _events(extractor, quoted) if e.type == "STATEMENT"] == []
     assert [e.type for e in _events(extractor, narrated) if e.type == "STATEMENT"] == ["STATEMENT"]
+
+
+def test_a_sanction_threatened_is_the_warnings_object(extractor) -> None:  # noqa: ANN001
+    types = sorted(e.type for e in _events(extractor, "Washington a menacé d'imposer des droits de douane au Mexique."))
+    assert types == ["WARNING"]
+
+
+def test_an_act_retold_a_few_sentences_on_is_one_event(extractor) -> None:  # noqa: ANN001
+    text = ("Le Premier ministre indien se rendra au Japon et en Corée du Sud la semaine prochaine. "
+            "La visite durera quatre jours. "
+            "Il doit notamment rencontrer le Premier ministre japonais à Tokyo.")
+    assert len([e for e in _events(extractor, text) if e.type == "MEETING"]) == 1

@@ -217,6 +217,8 @@ class EventExtractor:
                     t.lemma_ in self.support_verbs for t in ctx.doc[start:span.start]):
                 before = [m for m in before if m.end > span.start - 1]
             venue_orgs = [m for m in ctx.actors_in(start, end, places=True) if m.place and m.actor and m.actor.kind == "organisation"]
+            if rule.frame == "visit":  # "se rendra au Japon": the host takes part in a visit
+                venue_orgs += [m for m in ctx.actors_in(span.end, end, places=True) if m.is_place]
             parts = _unique(m.actor for m in before + after + venue_orgs if m.actor)
             if not parts:
                 sent = ctx.sent(span.start)
@@ -432,12 +434,13 @@ def _dct_time(article) -> TimeInfo | None:
 
 
 def _drop_governed(cands: list[Candidate]) -> list[Candidate]:
-    """"appelle à des négociations": a meeting word right after an appeal is its object."""
+    """"appelle à des négociations", "a menacé d'imposer des tarifs", "refuse de signer": an act
+    right after an appeal, a demand, an offer, a refusal or a threat is its object, not an event of its own."""
     out: list[Candidate] = []
     for c in cands:
-        gov = next((p for p in out if p.type in _GOVERNING and p.sentence.start == c.sentence.start
+        gov = next((p for p in out if p.type in _GOVERNING and p.type != c.type and p.sentence.start == c.sentence.start
                     and 0 <= c.trigger.start - p.trigger.end <= 4), None)
-        if c.type == "MEETING" and gov is not None:
+        if gov is not None:
             continue
         out.append(c)
     return out

@@ -125,6 +125,27 @@ def _same_sentence(c: Candidate, k: Cluster) -> bool:
     return False
 
 
+def _all_codes(c: Candidate) -> set[str]:
+    return {a.code for a in [c.source, *c.targets, *c.participants] if a is not None and a.code}
+
+
+def _retold(c: Candidate, k: Cluster) -> bool:
+    """The same act told again a few sentences on with the parties found differently ("Netanyahu se rendra en
+    France …" then "il doit rencontrer Emmanuel Macron"): same type and tense, nothing dating them apart,
+    and the parties of one among those of the other, sharing two when both name two or more."""
+    last = k.members[-1]
+    if c.type != k.first.type or c.tense != k.first.tense or _sentences_between(last.sentence, c.sentence) > 4:
+        return False
+    if c.type != "MEETING" and c.frame != k.first.frame:  # a threat of sanctions and one of force are two warnings
+        return False
+    if any(_dated(c) and _dated(m) and c.time.value != m.time.value for m in k.members):  # type: ignore[union-attr]
+        return False
+    mine = _all_codes(c)
+    theirs = set().union(*(_all_codes(m) for m in k.members))
+    shared = mine & theirs
+    return bool(shared) and (mine <= theirs or theirs <= mine or len(shared) >= 2)
+
+
 def cluster(cands: list[Candidate]) -> list[Cluster]:
     clusters: list[Cluster] = []
     contexts: dict[tuple[str, str], Cluster] = {}
@@ -137,6 +158,8 @@ def cluster(cands: list[Candidate]) -> list[Cluster]:
             target = next((k for k in reversed(clusters) if k.first.type == c.type and k.first.tense == c.tense), None)
         if target is None:
             target = next((k for k in reversed(clusters) if _anaphoric_meeting(c, k) or _same_sentence(c, k)), None)
+        if target is None:
+            target = next((k for k in reversed(clusters) if _retold(c, k)), None)
         if target is None:
             target = Cluster()
             clusters.append(target)
