@@ -103,6 +103,8 @@ def test_no_event_without_an_actor(extractor, text: str) -> None:  # noqa: ANN00
     "Signé en 2009 par Ankara et Erevan, l'accord de rapprochement n'a jamais été appliqué.",
     "Le Japon a livré des turbines à l'Inde en échange de terres rares.",
     "Le ministre grec a critiqué, dans un entretien au quotidien Kathimerini, le plan migratoire.",
+    "L'Arménie et l'Azerbaïdjan préparent un échange de prisonniers sous l'égide de la Russie.",
+    "L'échec des pourparlers entre l'Égypte et l'Éthiopie inquiète les marchés.",
 ])
 def test_questions_page_furniture_background_and_fixed_phrases_are_no_events(extractor, text: str) -> None:  # noqa: ANN001
     events = _events(extractor, text)
