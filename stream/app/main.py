@@ -28,7 +28,8 @@ import stream.app.codec  # noqa: F401  (registers the "orjson" codec)
 from stream.app.executor import ExtractionPool
 from stream.app.frontier import CommitFrontier
 from stream.app.lag import OldestUnprocessed
-from stream.app.processing import BatchResult, RawMessage, dead_letter_key
+from stream.app.outputs import OutputProducer
+from stream.app.processing import BatchResult, RawMessage
 from stream.app.stats import WorkerStats
 from stream.app.tables import DashboardTables
 from stream.app.web import register as register_web
@@ -67,31 +68,23 @@ pool = ExtractionPool(settings.model, settings.batch_size, settings.extraction_t
 stats = WorkerStats()
 frontier = CommitFrontier()
 dashboard_tables = DashboardTables(app, settings.topic_articles, OldestUnprocessed(settings))
+outputs = OutputProducer(settings)
 
 
 @app.service
 class ExtractionService(Service):
-    """Owns the extraction process: started with the worker, stopped on shutdown."""
+    """Owns the extraction process and the outputs' producer: started with the worker, stopped on shutdown."""
 
     async def on_start(self) -> None:
+        for topic in (events_topic, deadletter_topic):
+            await topic.maybe_declare()  # created with the app's partitions if missing, as Faust's sends did
+        await outputs.start()
         info = await pool.start()
         log.info("extraction process ready: %s", info)
 
     async def on_stop(self) -> None:
         pool.stop()
-
-
-async def publish(result: BatchResult) -> None:
-    """Send every output of the batch and wait until the broker has them all."""
-    pending = []
-    for outcome in result.outcomes:
-        if outcome.dead_letter is not None:
-            key = dead_letter_key(outcome.message)
-            pending.append(await deadletter_topic.send(key=key, value=outcome.dead_letter))
-        headers = {"outlet": outcome.outlet.encode()} if outcome.outlet else None  # read by the fusion agent
-        for event in outcome.events:
-            pending.append(await events_topic.send(key=event["event_id"].encode(), value=event, headers=headers))
-    await asyncio.gather(*pending)
+        await outputs.stop()  # after _land_delivery: the batches under way are out
 
 
 async def commit_published(batch: Sequence[faust.EventT]) -> bool:
@@ -161,7 +154,7 @@ async def _commit_offsets(offsets: dict[TopicPartition, int]) -> bool:
 
 async def deliver(batch: Sequence[faust.EventT], result: BatchResult, t0: float) -> None:
     """Publish a batch's outputs, then commit its offsets, then count it."""
-    await publish(result)
+    await outputs.publish(result)
     await commit_published(batch)
     seconds = time.perf_counter() - t0
     stats.record(result, seconds)
