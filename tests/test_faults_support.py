@@ -211,9 +211,11 @@ def stop_all(stack: LocalStack) -> None:
             proc.kill()
 
 
-def start_stack(tmp_path: Path, workers: int, proxied: bool = False, model: str = FAULT_MODEL) -> LocalStack:
+def start_stack(tmp_path: Path, workers: int, proxied: bool = False, model: str = FAULT_MODEL,
+                env: dict[str, str] | None = None) -> LocalStack:
     """Broker and `workers` workers on the fault model, ready; everything is stopped if the start fails."""
-    stack = LocalStack(workdir=tmp_path, extra_env={Settings.env_names()["model"]: model}, proxied=proxied)
+    stack = LocalStack(workdir=tmp_path, extra_env={Settings.env_names()["model"]: model, **(env or {})},
+                       proxied=proxied)
     try:
         stack.start(workers=workers, ready_timeout=180)
     except BaseException:

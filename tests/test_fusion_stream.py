@@ -5,6 +5,7 @@
 - kill -9 in the middle of a run, then a restart: every event is in exactly one story,
   no story lists a member twice, and the stories are those of an undisturbed run.
 - Two workers give the same stories as one.
+- A story idle for ``STREAM_STORY_IDLE_SECONDS`` is closed and leaves the table.
 
 The load is `meeting_reports`: meetings each told by three outlets, where every
 report fits exactly one story, so the stories must not depend on arrival order
@@ -180,3 +181,26 @@ def test_two_workers_give_the_same_stories_as_one(tmp_path: Path, undisturbed) -
         stop_all(stack)
     assert clusters(stories) == clusters(undisturbed["stories"])
     assert set(stories) == set(undisturbed["stories"]), "story ids differ between one and two workers"
+
+
+def test_idle_stories_are_closed_and_leave_the_table(tmp_path: Path) -> None:
+    stack = start_stack(tmp_path, 1, env={Settings.env_names()["story_idle_seconds"]: "3"})
+    try:
+        settings = stack.settings()
+        produce(settings, summit_pairs())
+        deadline = time.monotonic() + 180
+        while True:
+            stories = final_stories(settings)
+            table = stack.workers[0].get("/api/stories")["table"]
+            if stories and all(s["status"] == "closed" for s in stories.values()) and table["stories"] == 0:
+                break
+            assert time.monotonic() < deadline, f"not closed: {[s['status'] for s in stories.values()]}, {table}"
+            time.sleep(1.0)
+        with urllib.request.urlopen(stack.workers[0].url + "/metrics", timeout=5) as resp:
+            metrics = resp.read().decode()
+    finally:
+        stop_all(stack)
+    summit = [s for s in stories.values() if s["articles"] == 3]
+    assert len(summit) == 1 and summit[0]["time"]["earliest"] == "2023-03-15"
+    closed = next(line for line in metrics.splitlines() if line.startswith("stream_stories_closed_total"))
+    assert float(closed.split()[1]) == len(stories)
