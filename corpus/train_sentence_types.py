@@ -31,14 +31,14 @@ sys.path.insert(0, str(HERE.parent))
 from stream.commands.evaluate import Report, load_gold, render, score  # noqa: E402
 from stream.core.article import article_from_text  # noqa: E402
 from stream.core.pipeline import Extractor  # noqa: E402
-from stream.events.learned import MODEL_DIR, SentenceTyper, Thresholds, masked_words  # noqa: E402
+from stream.events.learned import MODEL_DIR, SHIPPED_WITHOUT, SentenceTyper, Thresholds, masked_words  # noqa: E402
 from texts import normalised  # noqa: E402
 
 TYPES = ["MEETING", "PROPOSAL", "WARNING", "DEMAND", "APPEAL", "ACCUSATION",
          "REJECTION", "AGREEMENT", "SANCTION", "STATEMENT"]
 #: The component's configuration: bag of unigrams and bigrams, independent labels.
 CONFIG = {"threshold": 0.5, "model": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-                                      "ngram_size": 2, "no_output_layer": False, "length": 262144}}
+                                      "ngram_size": 2, "no_output_layer": False, "length": 65536}}
 EPOCHS = 25
 SEED = 7
 
@@ -87,7 +87,7 @@ def train(data: list[tuple[str, list[list[str]], list[dict[str, float]]]]) -> sp
 
 def write_model(nlp: spacy.language.Language, thresholds: Thresholds, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    nlp.to_disk(out)
+    nlp.to_disk(out, exclude=SHIPPED_WITHOUT)  # weights only: no string of a news text leaves the session
     (out / "thresholds.json").write_text(json.dumps({"add": thresholds.add, "keep": thresholds.keep}, indent=1) + "\n")
 
 
@@ -130,8 +130,8 @@ def cross_validate(extractor: Extractor, golds: list, data: list, folds: int, gr
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cv", type=int, default=0, help="k-fold cross-validation over dev articles instead of training")
-    parser.add_argument("--add", type=float, default=0.6, help="probability at which a missed type is added")
-    parser.add_argument("--keep", type=float, default=0.05, help="probability below which a rule's event is dropped")
+    parser.add_argument("--add", type=float, default=0.5, help="probability at which a missed type is added")
+    parser.add_argument("--keep", type=float, default=0.0, help="probability below which a rule's event is dropped")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--corpus", type=Path, nargs="*", default=[HERE / "events" / "gold"])
     args = parser.parse_args(argv)
@@ -142,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     n_pos = sum(any(c.values()) for _, _, cats in data for c in cats)
     print(f"{len(golds)} dev articles, {sum(len(s) for _, s, _ in data)} sentences, {n_pos} with an event")
     if args.cv:
-        grid = [Thresholds({t: a for t in TYPES}, {t: k for t in TYPES}) for a in (0.35, 0.5, 0.65) for k in (0.0, 0.02)]
+        grid = [Thresholds({t: a for t in TYPES}, {t: k for t in TYPES}) for a in (0.35, 0.5, 0.65) for k in (0.0,)]
         cross_validate(extractor, golds, data, args.cv, grid)
         return 0
     write_model(train(data), thresholds, args.out)

@@ -87,10 +87,12 @@ class EventExtractor:
         scores = self.typer.scores([masked_words(sent, ctx.mentions) for sent in ctx.sent_spans])
         keep, add = self.typer.thresholds.keep, self.typer.thresholds.add
         out = [c for c in rules if scores[ctx.sent_index[c.trigger.start]].get(c.type, 1.0) >= keep.get(c.type, 0.0)]
-        have = {(ctx.sent_index[c.trigger.start], c.type) for c in rules}
+        covered = {ctx.sent_index[c.trigger.start] for c in rules}
         for n, sent in enumerate(ctx.sent_spans):
-            for etype, p in sorted(scores[n].items(), key=lambda kv: -kv[1]):
-                if p < add.get(etype, 1.1) or (n, etype) in have:
+            if n in covered:  # the rules read this sentence already: a second reading would double its event
+                continue
+            for etype, p in sorted(scores[n].items(), key=lambda kv: -kv[1])[:1]:
+                if p < add.get(etype, 1.1):
                     continue
                 cand = self._sentence_candidate(ctx, sent, etype, timexes, dct)
                 if cand is not None and _has_actors(cand) and not self._background(cand, dct):

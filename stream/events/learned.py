@@ -25,6 +25,8 @@ from stream.events.actors import Mention
 
 MODEL_DIR = Path(__file__).parent / "data" / "sentence_types"
 ACTOR = "ACTEUR"
+#: The bag-of-n-grams model reads hashes, not strings: the shipped model keeps no vocabulary or tokenizer.
+SHIPPED_WITHOUT = ["vocab", "tokenizer"]
 
 
 def masked_words(sent: Span, mentions: Sequence[Mention]) -> list[str]:
@@ -56,7 +58,7 @@ class SentenceTyper:
     """Loads the shipped classifier once; scores many sentences in one pass."""
 
     def __init__(self, path: Path = MODEL_DIR) -> None:
-        self.nlp: Language = spacy.load(path)
+        self.nlp: Language = spacy.load(path, exclude=SHIPPED_WITHOUT)
         meta = json.loads((path / "thresholds.json").read_text(encoding="utf-8"))
         self.thresholds = Thresholds(meta["add"], meta["keep"])
 
