@@ -219,3 +219,34 @@ def test_a_range_of_days_and_a_passive_under_devoir(extractor: Extractor) -> Non
 ])
 def test_the_year_of_a_month_follows_the_story(extractor: Extractor, header: str, text: str, span: str, value: str) -> None:
     assert one(extractor, text, span, header=header).value == value
+
+
+def test_a_bare_weekday_names_again_the_explicit_day_told_before(extractor: Extractor) -> None:
+    text = "Lundi 9 décembre, les dirigeants se sont réunis à Paris. Lundi, ils ont aussi dîné ensemble."
+    explicit, again = tag(extractor, text, header="2019-12")
+    assert explicit.value == again.value == again.earliest == again.latest == "2019-12-09"
+    assert "tense:past" in explicit.anchor and "same-as:Lundi 9 décembre" in again.anchor
+
+
+def test_a_weekday_the_publication_days_rule_out_is_not_the_day_told_before(extractor: Extractor) -> None:
+    text = "Le 2 décembre, le traité a été signé. Il a été ratifié lundi, une semaine plus tard."
+    lundi = one(extractor, text, "lundi", header="2019-12-10")
+    assert lundi.value == "2019-12-09"
+
+
+@pytest.mark.parametrize(("header", "text", "span", "bounds"), [
+    ("2022-11-20", "Le musée a rouvert début octobre.", "début octobre", ("2022-10-01", "2022-10-10")),
+    ("2022-11-20", "Les vendanges ont commencé à la mi-septembre.", "mi-septembre", ("2022-09-10", "2022-09-20")),
+    ("2022-11-20", "Les travaux finiront fin novembre.", "fin novembre", ("2022-11-20", "2022-11-30")),
+    ("2022-11-20", "Le port sera achevé fin 2023.", "fin 2023", ("2023-10-01", "2023-12-31")),
+    ("2022-11-20", "Le port sera achevé début 2023.", "début 2023", ("2023-01-01", "2023-03-31")),
+])
+def test_debut_mi_fin_narrow_the_interval(extractor: Extractor, header: str, text: str, span: str,
+                                         bounds: tuple[str, str]) -> None:
+    t = one(extractor, text, span, header=header)
+    assert (t.earliest, t.latest) == bounds
+
+
+def test_a_mod_on_a_period_the_header_leaves_open_does_not_narrow_it(extractor: Extractor) -> None:
+    t = one(extractor, "Le texte sera voté en fin de semaine.", "fin de semaine", header="2022-01")
+    assert (t.mod, t.earliest, t.latest) == ("END", "2021-12-27", "2022-02-06")

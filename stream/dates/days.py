@@ -112,6 +112,20 @@ def weekday_near(p: date, iso_weekday: int, direction: str) -> date:
     return p + timedelta(days=delta) if delta <= back else p - timedelta(days=back)
 
 
+def part(first: date, last: date, granularity: str, mod: str) -> tuple[date, date]:
+    """The days 'début', 'mi-' or 'fin' leave of a period: of a month the 1st-10th, 10th-20th,
+    20th-end; of a year the first quarter, April to September, the last quarter; else thirds."""
+    if granularity == "month":
+        bounds = {"START": (1, 10), "MID": (10, 20), "END": (20, last.day)}[mod]
+        return first.replace(day=bounds[0]), first.replace(day=bounds[1])
+    if granularity == "year":
+        months = {"START": (1, 3), "MID": (4, 9), "END": (10, 12)}[mod]
+        return date(first.year, months[0], 1), month(first.year, months[1]).last
+    third = ((last - first).days + 1) // 3
+    return {"START": (first, first + timedelta(days=third)), "MID": (first + timedelta(days=third), last - timedelta(days=third)),
+            "END": (last - timedelta(days=third), last)}[mod]
+
+
 def safe_date(y: int, m: int, d: int) -> date | None:
     try:
         return date(y, m, d)

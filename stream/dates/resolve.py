@@ -156,6 +156,8 @@ class DocResolver:
         #: The day the news happened (first unquoted relative day), the default time of quoted speech.
         self.news: tuple[Relative, str] | None = None
         self.mentions: list[Mention] = []
+        #: Explicit days of the story (start, day, text), which a later bare weekday may name again.
+        self.explicit_days: list[tuple[int, date, str]] = []
         #: The timex naming the day the article reports, once `run` has found it (see scene.py).
         self.news_day: Timex | None = None
 
@@ -326,7 +328,20 @@ class DocResolver:
         def at(p: date) -> Point:
             return days.day(days.weekday_near(ref(p).first if ref else p, wd, direction), suffix)
 
+        same = self._same_day_told(m, wd, at)
+        if same is not None:  # 'Lundi 9 décembre, ... Lundi, il a ...': that Monday again
+            return Reading(type_, gran, f"{how}+weekday:{direction}+same-as:{same[1]}",
+                           point=days.day(same[0], suffix), suffix=suffix)
         return Reading(type_, gran, f"{how}+weekday:{direction}", at=at, value=f"XXXX-WXX-{wd}" + suffix, suffix=suffix)
+
+    def _same_day_told(self, m: Mention, wd: int, at: Relative) -> tuple[date, str] | None:
+        """The latest explicit day told before `m` on its weekday, if the publication days still allow it."""
+        if self.pub is None or m.get("rel") or self.in_quote(m):
+            return None
+        lo, hi = at(self.pub.lo).first, at(self.pub.hi).first
+        told = [(d, text) for start, d, text in self.explicit_days
+                if start < m.start and d.isoweekday() == wd and lo <= d <= hi]
+        return told[-1] if told else None
 
     def period(self, m: Mention) -> Reading | None:
         unit = lookup("period", m.get("period"))
@@ -508,12 +523,16 @@ class DocResolver:
         return at
 
     def _day(self, m: Mention, point: Point, anchor: str) -> Reading:
-        """An explicit day: the publication day itself in a dateline, else a bound on it by its tense."""
+        """An explicit day: the publication day itself in a dateline, else a bound on it by its tense
+        (not an imparfait's), which the anchor records."""
         if self._publication(m, point.first):
             return Reading("DATE", "day", "dateline", point=point)
-        if not imperfective(self.doc, m.start, m.end):
-            self._constrain(point.first, self.tense(m), m.text)
-        return Reading("DATE", "day", anchor, point=point)
+        tense = "imperfect" if imperfective(self.doc, m.start, m.end) else self.tense(m)
+        if tense != "imperfect":
+            self._constrain(point.first, tense, m.text)
+        self.explicit_days.append((m.start, point.first, m.text))
+        head, _, rest = anchor.rpartition("+year:")
+        return Reading("DATE", "day", f"{head}+tense:{tense}+year:{rest}" if tense and head else anchor, point=point)
 
     def _publication(self, m: Mention, d: date) -> bool:
         """A date in a dateline is the publication day ('mis à jour le' bounds it from above). True when it was one."""
@@ -606,21 +625,25 @@ class DocResolver:
     def _timex(self, m: Mention, r: Reading) -> Timex:
         earliest = latest = None
         value = r.value
+        single = r.point is not None  # one period whatever the publication day: 'début' may narrow it
         if r.point is not None:
             value, earliest, latest = r.point.value, r.point.first, r.point.last
         elif r.at is not None and self.pub is not None:
             a, b = r.at(self.pub.lo), r.at(self.pub.hi)
-            value, earliest, latest = (a.value if a == b else _vague_value(a, b, r)), a.first, b.last
+            value, earliest, latest, single = (a.value if a == b else _vague_value(a, b, r)), a.first, b.last, a == b
         elif value in _REFS_OPEN and self.pub is not None:
             lo_open, hi_open = _REFS_OPEN[value]
             earliest = self.pub.lo if lo_open else None
             latest = self.pub.hi if hi_open else None
+        mod = _mod(m)
+        if mod in ("START", "MID", "END") and single and earliest and latest:
+            earliest, latest = days.part(earliest, latest, r.granularity, mod)
         anchor = r.anchor
         if self.pub is not None and self.pub.narrowed and r.at is not None:
             anchor += "|P:" + ",".join(self.pub.narrowed)
         return Timex(m.start, m.end, m.text, r.type, value,
                      earliest.isoformat() if earliest else None, latest.isoformat() if latest else None,
-                     r.granularity, anchor, _mod(m))
+                     r.granularity, anchor, mod)
 
 
 def _doc_text(doc: Doc) -> str:
