@@ -250,3 +250,20 @@ def test_debut_mi_fin_narrow_the_interval(extractor: Extractor, header: str, tex
 def test_a_mod_on_a_period_the_header_leaves_open_does_not_narrow_it(extractor: Extractor) -> None:
     t = one(extractor, "Le texte sera voté en fin de semaine.", "fin de semaine", header="2022-01")
     assert (t.mod, t.earliest, t.latest) == ("END", "2021-12-27", "2022-02-06")
+
+
+@pytest.mark.parametrize(("text", "date_text", "kind"), [
+    ("PARIS, 12 mars (AFP) - Le ministre a parlé.", "12 mars", "published"),
+    ("Bakou, 12 mars, Reuters - Le ministre a parlé.", "12 mars", "published"),
+    ("AFP 12-03-2022 | 10h12\nLe ministre a parlé.", "12-03-2022", "published"),
+    ("12-03-2022\nLe ministre a parlé.", "12-03-2022", "published"),
+    ("Publié le 12/03/2022 à 10:12\nLe ministre a parlé.", "12/03/2022", "published"),
+    ("Mis à jour le 13/03/2022\nLe ministre a parlé.", "13/03/2022", "updated"),
+    ("Le ministre a parlé le 12 mars (à Paris) - puis il est parti.", "12 mars", None),
+    ("Le 12 mars 2022\nLe ministre a parlé le 10 mars.", "10 mars", None),
+])
+def test_dateline_kind(text: str, date_text: str, kind: str | None) -> None:
+    from stream.dates.dateline import dateline_kind
+
+    start = text.index(date_text)
+    assert dateline_kind(text, start, start + len(date_text)) == kind

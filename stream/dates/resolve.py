@@ -22,7 +22,8 @@ from stream.core.records import Granularity, Timex, TimexType
 from stream.dates import days
 from stream.dates.context import Tense, governing_tense, imperfective, quote_spans
 from stream.dates.days import Point
-from stream.dates.grammar import Mention, find_mentions, fold, lexicon, lookup
+from stream.dates.dateline import dateline_kind
+from stream.dates.grammar import Mention, find_mentions, lookup
 
 Relative = Callable[[date], Point]
 """A period as a function of the publication day (or of another reference day)."""
@@ -316,7 +317,7 @@ class DocResolver:
 
     def weekday(self, m: Mention) -> Reading:
         wd = lookup("weekday", m.get("wd"))
-        if self._dateline(m) == "published":  # 'PARIS, mercredi (AFP) -': published on a Wednesday
+        if dateline_kind(self.text, m.start, m.end) == "published":  # "PARIS, mercredi (AFP) -"
             self.pub and self.pub.narrow(lambda p: p.isoweekday() == wd, f"dateline:{m.text}")
             return Reading("DATE", "day", "dateline", at=lambda p: days.day(p), value=f"XXXX-WXX-{wd}")
         if m.get("det") == "le" and not (m.get("rel") or m.get("pod") or m.get("same")):
@@ -536,7 +537,7 @@ class DocResolver:
 
     def _publication(self, m: Mention, d: date) -> bool:
         """A date in a dateline is the publication day ('mis à jour le' bounds it from above). True when it was one."""
-        kind = self._dateline(m)
+        kind = dateline_kind(self.text, m.start, m.end)
         if kind is not None and self.pub is not None:
             if kind == "updated":
                 self.pub.narrow(lambda p: p <= d, f"updated:{m.text}")
@@ -544,18 +545,6 @@ class DocResolver:
                 self.pub.narrow(lambda p: p == d, f"dateline:{m.text}")
         return kind is not None
 
-    def _dateline(self, m: Mention) -> str | None:
-        """'published' for a date on a 'publié le' line, in an agency dateline ('PARIS, 12 mars (AFP) -',
-        'AFP 12-03-2018', 'PARIS, mercredi (AFP) -') or alone on the first line; 'updated' for 'mis à
-        jour le'; None for a date of the story."""
-        line = self.text.rfind("\n", 0, m.start) + 1
-        line_end = self.text.find("\n", m.end)
-        before = fold(self.text[line:m.start])
-        after = fold(self.text[m.end:m.end + 30])
-        cue = next((kind for words, kind in _PUBLICATION_CUES() if words in before), None) if len(before) < 60 else None
-        agency = len(before) < 40 and (_agency_at(after, at_start=True) or _agency_at(before, at_start=False))
-        alone = line == 0 and not before and _TIME_ONLY.match(self.text[m.end:line_end if line_end >= 0 else None])
-        return cue or ("published" if agency or alone else None)
 
     def _constrain(self, d: date, tense: Tense | None, why: str) -> None:
         """A past event is not after publication; a future one not before."""
@@ -663,25 +652,6 @@ def resolve(doc: Doc, dct: DocDate | None) -> tuple[list[Timex], Timex | None]:
     and the one that names the day the article reports, if any."""
     resolver = DocResolver(doc, dct)
     return resolver.run(), resolver.news_day
-
-
-@lru_cache(maxsize=1)
-def _PUBLICATION_CUES() -> list[tuple[str, str]]:  # noqa: N802 - a constant, built once from the lexicon
-    return sorted(lexicon()["publication_cue"].items(), key=lambda kv: -len(kv[0]))
-
-
-#: What may follow a date alone on the first line (the page's publication date): a clock time.
-_TIME_ONLY = re.compile(r"^[\s,|à-]*(?:\d{1,2}\s*[h:]\s*\d{0,2})?\s*$")
-_AGENCY_AFTER = re.compile(r"^[\s,]*\(?\s*([\w/. ]{2,20}?)\s*(?:\)|[-–—|,]|$)")
-
-
-def _agency_at(text: str, at_start: bool) -> bool:
-    """'(AFP) -' or ', AGENCE' right after a date, or 'AFP ' (alone) right before it."""
-    if at_start:
-        found = _AGENCY_AFTER.match(text)
-        return bool(found) and lookup("news_agency", found.group(1)) is not None
-    words = text.replace("(", " ").replace(")", " ").split()
-    return len(words) <= 2 and bool(words) and lookup("news_agency", words[-1].strip(",")) is not None
 
 
 def _is_past_period(m: Mention, year: int | None) -> bool:
