@@ -2,13 +2,13 @@
 
 (a) A run of punctuation that spaCy's own tokenizer needs about 18 s for is tokenized in
 pieces and processed well within the deadline.  (b) An article that really takes longer
-than the deadline (100,000 characters of spaced parentheses, 15 to 25 s here) has the
+than the deadline (100,000 characters of spaced parentheses, 9 to 24 s here) has the
 extraction process killed and replaced; its batch is retried one article at a time; it
 becomes one `extraction_timeout` dead letter and the articles around it, on the same
 partition, are delivered; meanwhile the dashboard and /metrics show how old the oldest
-record waiting on that partition is (they were written an hour ago).  (c) An extraction process killed from outside while on an
-article is replaced too, and that article becomes an `extraction_failed` dead letter.
-The texts are written for this test.
+record waiting on that partition is (they were written an hour ago).  (c) An extraction
+process killed from outside while on an article is replaced too, and that article
+becomes an `extraction_failed` dead letter.  The texts are written for this test.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from .test_faults_support import FAULT_MODEL, SAMPLES, wait_committed
 
 pytestmark = [pytest.mark.broker, pytest.mark.timeout(600)]
 
-DEADLINE = 8.0
+DEADLINE = 3.5  # between the two pills' times, with room on both sides (they keep their ratio under load)
 HOUR = 3600.0
-RUN = ("(" * 4000 + "mot" + ")" * 4000).encode()  # (a): 18 s in spaCy's tokenizer alone, about 3 s with ours
-SLOW = ("( " * 50_000).encode()  # (b): 50,000 tokens, 15-25 s in the pipeline
+RUN = ("(" * 4000 + "mot" + ")" * 4000).encode()  # (a): 18 s in spaCy's tokenizer alone; 1.2-2.9 s with ours
+SLOW = ("( " * 50_000).encode()  # (b): 50,000 tokens, 9-24 s in the pipeline (small model, measured)
 FIRST = [(b"good-before", SAMPLES[0].read_bytes()), (b"pill-run", RUN), (b"pill-slow", SLOW),
          (b"good-after", SAMPLES[1].read_bytes())]
 LATER = [(b"good-later", SAMPLES[2].read_bytes())]
@@ -62,6 +62,16 @@ def _watch_lag(stack: LocalStack, expected: int) -> dict[str, float]:
         seen["metrics"] = max(seen["metrics"], float(gauge.group(1)) if gauge else 0.0)
         time.sleep(0.5)
     return seen
+
+
+def _wait_busy(pid: int) -> None:
+    """Until an idle process has used 0.3 s of CPU: it has started on the article it was sent."""
+    proc = psutil.Process(pid)
+    start = sum(proc.cpu_times()[:2])
+    deadline = time.monotonic() + 30
+    while sum(proc.cpu_times()[:2]) - start < 0.3:
+        assert time.monotonic() < deadline, "the extraction process never started on the article"
+        time.sleep(0.05)
 
 
 def _send(settings: Settings, pairs: list[tuple[bytes, bytes]], written: float | None = None) -> dict[int, int]:
@@ -92,7 +102,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         wait_committed(settings, ends, timeout=60)
         second_pid = _extraction_pid(stack)
         _send(settings, KILLED)
-        time.sleep(3.0)  # it is on the article (which takes 15 s or more)
+        _wait_busy(second_pid)  # it is on the article (which takes 9 s or more), well before the deadline
         psutil.Process(second_pid).kill()
         stack.wait_accounted(len(FIRST) + len(LATER) + len(KILLED), timeout=240)
         yield {

@@ -110,6 +110,7 @@ class ExtractionPool:
         self._sender = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extraction-send")  # keeps order
         self._ready: asyncio.Event | None = None
         self._failure: Exception | None = None  # a replacement process that could not start
+        self._replacing: asyncio.Future[None] | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
 
     # -- the process ------------------------------------------------------------------------------
@@ -198,7 +199,7 @@ class ExtractionPool:
                 running.future.set_exception(ExtractionLost(reason, message))
         assert self._ready is not None
         self._ready.clear()
-        asyncio.ensure_future(self._replace(queued))
+        self._replacing = asyncio.ensure_future(self._replace(queued))  # referenced: a bare task may be collected
 
     async def _replace(self, queued: list[_Job]) -> None:
         try:
@@ -282,8 +283,10 @@ class ExtractionPool:
             self._timer.cancel()
         if child is not None and not child.gone:
             child.gone = True
-            self._send(child, None)  # the process exits
+            self._sender.submit(self._send, child, None)  # after any send under way: the process exits
+            self._sender.shutdown(wait=True)
             child.proc.join(10)
             if child.proc.is_alive():
                 child.proc.kill()
-        self._sender.shutdown(wait=False, cancel_futures=True)
+        else:
+            self._sender.shutdown(wait=False, cancel_futures=True)
