@@ -130,7 +130,8 @@ class EventExtractor:
         text = sent.text.strip()
         if text.endswith("?") or text.lower().startswith(self.furniture):
             return False
-        return not any(s <= span.start < e or span.start <= s < span.end for s, e in ctx.fixed)
+        ends = (span.start, span.end - 1)  # a phrase inside a longer trigger ("rappelé pour consultations son ambassadeur") is no bar
+        return not any(s <= i < e for s, e in ctx.fixed for i in ends)
 
     def _background(self, cand: Candidate, dct: TimeInfo | None) -> bool:
         """A past event dated by its own words well before the article's period ("l'accord signé en 2015")."""

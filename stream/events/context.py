@@ -104,9 +104,10 @@ def _quotes(ctx: DocContext) -> None:
 def _first_person(ctx: DocContext) -> None:
     """"nous", "notre" inside a quote stand for the speaker's side."""
     extra = []
-    for tok in ctx.doc:
+    quoted = (ctx.doc[i] for i, q in enumerate(ctx.quote_of) if q >= 0)  # no Token object for the rest
+    for tok in quoted:
         q = ctx.quote_of[tok.i]
-        if q >= 0 and tok.lower_ in _FIRST_PERSON and (sp := ctx.speakers.get(q)) and sp.actor:
+        if tok.lower_ in _FIRST_PERSON and (sp := ctx.speakers.get(q)) and sp.actor:
             a = sp.actor
             code = a.affiliation if a.kind == "person" else a.code
             name, kind = (a.name, a.kind) if a.kind != "person" else (None, "other")

@@ -20,6 +20,7 @@ from spacy.tokens import Doc, Span
 from spacy.vocab import Vocab
 
 _ATTRS = {"LEMMA": LEMMA, "LOWER": LOWER}
+_COLUMNS = {LEMMA: 0, LOWER: 1}
 Match = tuple[int, int, int]
 
 
@@ -28,7 +29,9 @@ class TriggerMatcher:
         self.vocab = vocab
         self.by_lemma = PhraseMatcher(vocab, attr="LEMMA")
         self.by_form = PhraseMatcher(vocab, attr="LOWER")
-        self.patterns: list[tuple[Matcher, int, numpy.ndarray]] = []
+        self.patterns: list[Matcher] = []
+        #: (column of the LEMMA/LOWER table, word hash) → the patterns that word anchors.
+        self.anchors: dict[tuple[int, int], list[int]] = {}
         self.pos: dict[int, set[str]] = {}
 
     def add_words(self, key: str, words: list[str], pos: list[str] | None = None) -> None:
@@ -41,10 +44,12 @@ class TriggerMatcher:
 
     def add_pattern(self, key: str, pattern: list[dict[str, Any]]) -> None:
         attr, values = _anchor(pattern, self.vocab)
-        anchors = {self.vocab.strings.add(v.lower() if attr == LOWER else v) for v in values}
         matcher = Matcher(self.vocab)
         matcher.add(key, [pattern])
-        self.patterns.append((matcher, attr, numpy.fromiter(anchors, dtype=numpy.uint64)))
+        for v in values:
+            word = self.vocab.strings.add(v.lower() if attr == LOWER else v)
+            self.anchors.setdefault((_COLUMNS[attr], word), []).append(len(self.patterns))
+        self.patterns.append(matcher)
 
     def __call__(self, doc: Doc, sentences: list[Span]) -> list[Match]:
         """(match_id, start, end) in doc token offsets, without duplicates."""
@@ -52,14 +57,17 @@ class TriggerMatcher:
         found.update(m for m in self.by_form(doc) if self._pos_ok(doc, m))
         if not len(doc):
             return sorted(found)
-        columns = {LEMMA: 0, LOWER: 1}
-        table = doc.to_array([LEMMA, LOWER])
+        table = doc.to_array([LEMMA, LOWER]).tolist()
         starts = numpy.array([sent.start for sent in sentences])
-        for matcher, attr, anchors in self.patterns:
-            hits = numpy.flatnonzero(numpy.isin(table[:, columns[attr]], anchors))
-            for n in numpy.unique(numpy.searchsorted(starts, hits, side="right") - 1):
-                sent = sentences[n]
-                found.update((key, sent.start + s, sent.start + e) for key, s, e in matcher(sent))
+        sent_of = (numpy.searchsorted(starts, numpy.arange(len(doc)), side="right") - 1).tolist()
+        woken: set[tuple[int, int]] = set()  # (pattern, sentence): one pass over the tokens wakes them all
+        for i, row in enumerate(table):
+            for column, word in enumerate(row):
+                for p in self.anchors.get((column, word), ()):
+                    woken.add((p, sent_of[i]))
+        for p, n in sorted(woken):
+            sent = sentences[n]
+            found.update((key, sent.start + s, sent.start + e) for key, s, e in self.patterns[p](sent))
         return sorted(found, key=lambda m: (m[1], m[2], m[0]))
 
     def _pos_ok(self, doc: Doc, match: Match) -> bool:
