@@ -267,3 +267,14 @@ def test_dateline_kind(text: str, date_text: str, kind: str | None) -> None:
 
     start = text.index(date_text)
     assert dateline_kind(text, start, start + len(date_text)) == kind
+
+
+@pytest.mark.parametrize(("text", "yesterday"), [
+    ("Ce soir, mercredi 10 juillet, les ministres se sont réunis. Hier, ils avaient dîné.", "2019-07-09"),
+    ("Aujourd'hui 12 juillet, les ministres se sont réunis. Hier, ils avaient dîné.", "2019-07-11"),
+    ("Demain, 13 juillet, les ministres se réuniront. Hier, ils avaient dîné.", "2019-07-11"),
+])
+def test_a_deictic_in_apposition_to_a_date_fixes_the_publication_day(extractor: Extractor, text: str,
+                                                                     yesterday: str) -> None:
+    hier = one(extractor, text, "Hier", header="2019-07")
+    assert (hier.earliest, hier.latest) == (yesterday, yesterday)

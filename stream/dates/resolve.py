@@ -531,9 +531,23 @@ class DocResolver:
         tense = "imperfect" if imperfective(self.doc, m.start, m.end) else self.tense(m)
         if tense != "imperfect":
             self._constrain(point.first, tense, m.text)
+        today = self._today_before(m)
+        if today is not None and self.pub is not None:  # 'aujourd'hui 12 juillet', 'ce soir, mercredi 11 juillet'
+            self.pub.narrow(lambda p: p + timedelta(days=today) == point.first, f"{m.text}=today{today:+d}d")
         self.explicit_days.append((m.start, point.first, m.text))
         head, _, rest = anchor.rpartition("+year:")
         return Reading("DATE", "day", f"{head}+tense:{tense}+year:{rest}" if tense and head else anchor, point=point)
+
+    def _today_before(self, m: Mention) -> int | None:
+        """The day offset of a deictic ('aujourd'hui', 'demain', 'ce soir') right before `m`, in
+        apposition to it; None when there is none."""
+        for o in self.mentions:
+            if o.end <= m.start and not self.text[o.end:m.start].strip(" ,"):
+                if o.rule.method == "deictic" and not o.get("wd"):
+                    return lookup("deictic_day", o.get("deic"))
+                if o.rule.method == "part_of_day" and _is_this(o):
+                    return 0
+        return None
 
     def _publication(self, m: Mention, d: date) -> bool:
         """A date in a dateline is the publication day ('mis à jour le' bounds it from above). True when it was one."""
