@@ -278,3 +278,9 @@ def test_a_deictic_in_apposition_to_a_date_fixes_the_publication_day(extractor: 
                                                                      yesterday: str) -> None:
     hier = one(extractor, text, "Hier", header="2019-07")
     assert (hier.earliest, hier.latest) == (yesterday, yesterday)
+
+
+def test_a_date_alone_on_a_line_at_the_top_is_the_publication_day(extractor: Extractor) -> None:
+    text = "Sommet franco-russe au fort de Brégançon\n\n19/08/2019\n\nLe président a reçu hier son homologue."
+    hier = one(extractor, text, "hier", header="2019-08")
+    assert (hier.earliest, hier.latest) == ("2019-08-18", "2019-08-18")

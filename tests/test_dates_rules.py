@@ -42,7 +42,7 @@ def one(extractor: Extractor, text: str, span: str, header: str | None = "2022-0
 ])
 def test_absolute_dates(extractor: Extractor, text: str, span: str, type_: str, value: str) -> None:
     t = one(extractor, text, span)
-    assert (t.type, t.value, t.anchor) == (type_, value, "absolute")
+    assert (t.type, t.value, t.anchor.split("+")[0]) == (type_, value, "absolute")
 
 
 def test_numbers_that_are_not_years(extractor: Extractor) -> None:

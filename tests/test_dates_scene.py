@@ -74,3 +74,10 @@ def test_an_open_vague_reference_does_not_date_an_event(extractor: Extractor) ->
     (meeting,) = [e for e in extractor.extract(article).events if e.type == "MEETING"]
     assert meeting.time is not None and meeting.time.value == "2022-01"
     assert (meeting.time.earliest, meeting.time.latest) == ("2022-01-01", "2022-01-31")
+
+
+def test_an_infinitive_or_a_copula_takes_the_tense_above_it(extractor: Extractor) -> None:
+    lead = "Le Conseil de sécurité s'est réuni jeudi à New York.\n"
+    assert scene(extractor, lead + "Le Kenya a rappelé son ambassadeur pour protester contre la vente.",
+                 "protester") == "jeudi"
+    assert scene(extractor, lead + "Les sanctions sont au cœur des discussions.", "discussions") == "jeudi"

@@ -336,7 +336,8 @@ class DocResolver:
         return Reading(type_, gran, f"{how}+weekday:{direction}", at=at, value=f"XXXX-WXX-{wd}" + suffix, suffix=suffix)
 
     def _same_day_told(self, m: Mention, wd: int, at: Relative) -> tuple[date, str] | None:
-        """The latest explicit day told before `m` on its weekday, if the publication days still allow it."""
+        """The latest explicit day of the story told before `m` on its weekday, if the publication days
+        still allow it (one told after it was measured to mislead as often as it helps)."""
         if self.pub is None or m.get("rel") or self.in_quote(m):
             return None
         lo, hi = at(self.pub.lo).first, at(self.pub.hi).first
@@ -535,8 +536,10 @@ class DocResolver:
         if today is not None and self.pub is not None:  # 'aujourd'hui 12 juillet', 'ce soir, mercredi 11 juillet'
             self.pub.narrow(lambda p: p + timedelta(days=today) == point.first, f"{m.text}=today{today:+d}d")
         self.explicit_days.append((m.start, point.first, m.text))
-        head, _, rest = anchor.rpartition("+year:")
-        return Reading("DATE", "day", f"{head}+tense:{tense}+year:{rest}" if tense and head else anchor, point=point)
+        if tense:
+            head, _, rest = anchor.rpartition("+year:")
+            anchor = f"{head}+tense:{tense}+year:{rest}" if head else f"{anchor}+tense:{tense}"
+        return Reading("DATE", "day", anchor, point=point)
 
     def _today_before(self, m: Mention) -> int | None:
         """The day offset of a deictic ('aujourd'hui', 'demain', 'ce soir') right before `m`, in

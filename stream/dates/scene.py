@@ -53,11 +53,15 @@ def _fronted(text: str, tx: Timex) -> bool:
 
 def _narrative_tense(trigger: Span) -> str | None:
     """'past' (passé composé), 'present', 'future', 'background' (imparfait, plus-que-parfait) or None,
-    from the trigger's verb or the verb above a nominal trigger."""
+    from the trigger's verb, else the verb or copula above it ('pour protester' takes the tense of the
+    verb it depends on, 'au cœur des discussions' that of 'sont')."""
     token: Token = trigger.root
     for _ in range(_MAX_HOPS):
-        if token.pos_ in ("VERB", "AUX"):
-            return _background(token) or verb_tense(token)
+        verb = token if token.pos_ in ("VERB", "AUX") else next((c for c in token.children if c.dep_ == "cop"), None)
+        if verb is not None:
+            tense = _background(verb) or verb_tense(verb)
+            if tense is not None or verb.morph.get("VerbForm") not in (["Inf"], ["Part"]):
+                return tense
         if token.head.i == token.i:
             return None
         token = token.head
