@@ -94,6 +94,7 @@ class _Child:
     ready: asyncio.Future[ExtractorInfo]
     jobs: deque[_Job] = field(default_factory=deque)
     gone: bool = False
+    stopping: bool = False  # told to stop: `stop` reaps it, not the reader thread
 
 
 class ExtractionPool:
@@ -141,7 +142,8 @@ class ExtractionPool:
                 self._loop.call_soon_threadsafe(self._reply, child, reply)
         except (EOFError, OSError):
             child.conn.close()
-            child.proc.join()  # reap it (no zombie): it has closed its end, so it is exiting or gone
+            if not child.stopping:
+                child.proc.join()  # reap it (no zombie): it has closed its end, so it is exiting or gone
             if not self._loop.is_closed():
                 self._loop.call_soon_threadsafe(self._lost, child, "extraction_failed",
                                                 "the extraction process died on this article")
@@ -282,7 +284,7 @@ class ExtractionPool:
         if self._timer is not None:
             self._timer.cancel()
         if child is not None and not child.gone:
-            child.gone = True
+            child.gone = child.stopping = True
             self._sender.submit(self._send, child, None)  # after any send under way: the process exits
             self._sender.shutdown(wait=True)
             child.proc.join(10)
