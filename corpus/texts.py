@@ -95,6 +95,8 @@ def problems(record: dict, text: str | None) -> list[str]:
         for cue in [ev.get("cue") or "", *ev.get("also_cues", [])]:
             if not cue or normalised(cue).lower() not in body:
                 out.append(f"event {i}: cue not in text: {cue!r}")
+            elif len(cue.split()) > 6:  # annotations carry short cues, never the text
+                out.append(f"event {i}: cue longer than six words: {cue!r}")
     return out
 
 
