@@ -284,3 +284,23 @@ def test_a_date_alone_on_a_line_at_the_top_is_the_publication_day(extractor: Ext
     text = "Sommet franco-russe au fort de Brégançon\n\n19/08/2019\n\nLe président a reçu hier son homologue."
     hier = one(extractor, text, "hier", header="2019-08")
     assert (hier.earliest, hier.latest) == ("2019-08-18", "2019-08-18")
+
+
+@pytest.mark.parametrize(("text", "span", "type_", "value", "mod"), [
+    ("Il est arrivé en fin de matinée.", "fin de matinée", "TIME", "2022-01-12TMO", "END"),
+    ("La réunion s'est tenue en début d'après-midi.", "début d'après-midi", "TIME", "2022-01-12TAF", "START"),
+    ("Le rapport sera publié à la fin du mois.", "fin du mois", "DATE", "2022-01", "END"),
+    ("Il reviendra au début du mois prochain.", "début du mois prochain", "DATE", "2022-02", "START"),
+    ("La grève a duré une dizaine de jours.", "une dizaine de jours", "DURATION", "P10D", "APPROX"),
+    ("Les prix ont grimpé au cours des dernières semaines.", "des dernières semaines", "DURATION", "PXW", None),
+    ("Le festival se tient chaque été.", "chaque été", "SET", "XXXX-SU", None),
+])
+def test_more_expressions_of_news(extractor: Extractor, text: str, span: str, type_: str, value: str,
+                                  mod: str | None) -> None:
+    t = one(extractor, text, span)
+    assert (t.type, t.value, t.mod) == (type_, value, mod)
+
+
+def test_an_approximate_count_back_widens_the_interval(extractor: Extractor) -> None:
+    t = one(extractor, "Ils se sont mariés il y a une dizaine d'années.", "une dizaine d'années", header="2022-06-15")
+    assert (t.value, t.earliest, t.latest, t.mod) == ("2012", "2010-01-01", "2014-12-31", "APPROX")

@@ -147,6 +147,7 @@ def test_durations(extractor: Extractor, text: str, span: str, value: str) -> No
 
 def test_ages_are_not_durations(extractor: Extractor) -> None:
     assert tag(extractor, "Une fillette de 6 ans s'est noyée. Jean Dupont, 38 ans, a témoigné.") == []
+    assert tag(extractor, "Un homme d'une quarantaine d'années a été interpellé.") == []
 
 
 @pytest.mark.parametrize(("text", "span", "value"), [

@@ -125,6 +125,11 @@ def _number(text: str | None) -> float | None:
     return sum(parts) if all(p is not None for p in parts) else None
 
 
+def _amount(m: Mention) -> float | None:
+    """The number of units: 'trois', '24', or the round figure of 'une dizaine de'."""
+    return _number(m.get("n")) if m.get("n") else lookup("approx_number", m.get("about"))
+
+
 def _is_this(m: Mention) -> bool:
     """'ce', 'cet', 'cette': the period containing the reference day."""
     return lookup("this", m.get("det")) is not None
@@ -413,19 +418,27 @@ class DocResolver:
     def counted(self, m: Mention) -> Reading | None:
         """'il y a une semaine' is the day a week before the reference day, 'dans trois jours' the day
         three days after it; 'il y a deux ans' is that year, 'dans six mois' that month."""
-        unit, n = lookup("unit", m.get("unit")), _number(m.get("n"))
+        unit, n = lookup("unit", m.get("unit")), _amount(m)
         if unit not in ("D", "W", "M", "Y") or n is None or n != int(n):
             return self.duration(m)
         k = int(n) if m.get("ahead") else -int(n)
         ref, how = self.speech_day(m)
+        # 'il y a une dizaine d'années', 'il y a environ deux ans': a fifth either way, at least one unit
+        spread = max(1, round(abs(k) / 5)) if _mod(m) == "APPROX" else 0
+
+        def shifted(p: date, j: int) -> Point:
+            if unit == "M":
+                return days.month(*days.add_months(p.year, p.month, j))
+            if unit == "Y":
+                return days.year(p.year + j)
+            return days.day(p + timedelta(days=j * (7 if unit == "W" else 1)))
 
         def at(p: date) -> Point:
             p = ref(p).first if ref else p
-            if unit == "M":
-                return days.month(*days.add_months(p.year, p.month, k))
-            if unit == "Y":
-                return days.year(p.year + k)
-            return days.day(p + timedelta(days=k * (7 if unit == "W" else 1)))
+            point = shifted(p, k)
+            if not spread:
+                return point
+            return days.Point(point.value, shifted(p, k - spread).first, shifted(p, k + spread).last)
 
         gran: Granularity = {"M": "month", "Y": "year"}.get(unit, "day")
         fallback = {"month": "XXXX-XX", "year": "XXXX"}.get(gran, "XXXX-XX-XX")
@@ -436,7 +449,7 @@ class DocResolver:
             value = lookup("unit_noun", m.get("noun"))
             return Reading("DURATION", _GRANULARITY.get(value[-1], "none"), "duration", value=value)
         unit = lookup("unit", m.get("unit"))
-        n = _number(m.get("n"))
+        n = _amount(m)
         if m.get("vague") or (m.get("rel") and n is None):
             amount = "X"
         elif n is None:
@@ -454,6 +467,8 @@ class DocResolver:
         wd = lookup("weekday", m.get("wd")) or lookup("weekday_plural", m.get("wd"))
         if wd:
             return Reading("SET", "day", "set", value=f"XXXX-WXX-{wd}")
+        if m.get("season"):  # 'chaque été'
+            return Reading("SET", "season", "set", value=f"XXXX-{lookup('season', m.get('season'))}")
         unit = lookup("unit", m.get("unit"))
         n = _number(m.get("n")) or 1
         t = "T" if unit.startswith("T") else ""
@@ -620,7 +635,7 @@ class DocResolver:
         if m.rule.method == "duration" and lookup("approx", m.get("approx")) in ("LESS_THAN", "MORE_THAN") \
                 and re.search(r"\b(?:les|aux|des)\s+$", before, re.IGNORECASE):
             return False  # 'interdit aux moins de 12 ans', 'les plus de 65 ans': an age group
-        if m.rule.method == "duration" and m.get("unit") in ("an", "ans"):
+        if m.rule.method == "duration" and m.get("unit") in ("an", "ans", "année", "années"):
             ctx = _AGE_BEFORE.search(before)
             after = self.text[m.end:m.end + 4]
             if ctx and (lookup("age_noun", ctx.group(1)) or ctx.group(1) and not _OF_AFTER.match(after)
@@ -685,6 +700,8 @@ def _is_past_period(m: Mention, year: int | None) -> bool:
 
 def _mod(m: Mention) -> str | None:
     """TIMEX3 mod from the words around the core: 'vers', 'plus de' (approx list), 'début', 'mi-' (period_mod)."""
+    if m.get("about"):
+        return "APPROX"  # 'une dizaine de jours'
     return lookup("approx", m.get("approx")) or lookup("period_mod", m.get("mod"))
 
 
