@@ -147,3 +147,17 @@ def test_an_act_retold_a_few_sentences_on_is_one_event(extractor) -> None:  # no
             "La visite durera quatre jours. "
             "Il doit notamment rencontrer le Premier ministre japonais à Tokyo.")
     assert len([e for e in _events(extractor, text) if e.type == "MEETING"]) == 1
+
+
+def test_a_protest_is_aimed_at_the_party_named_before(extractor) -> None:  # noqa: ANN001
+    text = ("Washington a approuvé la vente de radars à Taïwan. "
+            "Pékin a exprimé mardi son vif mécontentement.")
+    accusation = next(e for e in _events(extractor, text) if e.type == "ACCUSATION")
+    assert accusation.source.code == "CHN" and [a.code for a in accusation.targets] == ["USA"]
+
+
+def test_a_meeting_with_one_named_side_takes_the_other_from_before(extractor) -> None:  # noqa: ANN001
+    text = ("Le Maroc et la Mauritanie veulent relancer leur coopération. "
+            "Le roi du Maroc a reçu jeudi un émissaire à Rabat.")
+    meeting = next(e for e in _events(extractor, text) if e.type == "MEETING")
+    assert {"MAR", "MRT"} <= {a.code for a in meeting.participants}

@@ -231,8 +231,8 @@ class EventExtractor:
             if _determiner(ctx.doc, span) in _POSSESSIVES:  # "au menu de leur conversation : la Syrie, …"
                 parts = _unique(m.actor for m in before if m.actor)
             collective = self._collective(ctx, start, end) or _determiner(ctx.doc, span) in _POSSESSIVES
-            if collective or not parts:
-                parts = _unique([*parts, *_parties_before(ctx, span, 2 if collective else 1)])
+            if collective or len(parts) < 2:  # a meeting has two sides: the missing one is named before
+                parts = _unique([*parts, *_parties_before(ctx, span, 2 if collective or parts else 1)])
             return None, [], parts
         if rule.speaker_source:
             source = speaker.actor if speaker else None
@@ -251,6 +251,9 @@ class EventExtractor:
             sent = ctx.sent(span.start)
             targets = [m.actor for m in ctx.actors_in(sent.start, sent.end)
                        if m is not src and m.actor and not _same(m.actor, source) and m is not speaker]
+        if not targets and etype in _TARGETED and source is not None:
+            # "Pékin a exprimé son mécontentement": at whom is told in the sentences before
+            targets = [a for a in _parties_before(ctx, span, 2) if not _same(a, source)][:1]
         return source, _unique(targets), _unique(m.actor for m in partners if not _same(m.actor, source))
 
     def _collective(self, ctx: DocContext, start: int, end: int) -> bool:
