@@ -51,6 +51,10 @@ CONSTRUCTIONS = [
     ("STATEMENT", "Le Sénégal a apporté son plein soutien à la candidature du Rwanda.", {"SEN", "RWA"}, "asserted"),
     ("STATEMENT", "Le Qatar et le Koweït se sont félicités de la reprise du dialogue.", {"QAT", "KWT"}, "asserted"),
     ("STATEMENT", "Le gouvernement mongol espère que la Chine rouvrira la frontière.", {"MNG", "CHN"}, "asserted"),
+    ("MEETING", "Le président kényan participera au sommet de l'Union africaine à Addis-Abeba.", {"KEN", "AU"}, "planned"),
+    ("ACCUSATION", "Le Chili a convoqué lundi l'ambassadeur de Bolivie.", {"CHL", "BOL"}, "asserted"),
+    ("SANCTION", "L'Arabie saoudite a suspendu ses vols vers le Canada.", {"SAU", "CAN"}, "asserted"),
+    ("DEMAND", "La Norvège demande que la Russie libère le pêcheur.", {"NOR", "RUS"}, "asserted"),
 ]
 
 

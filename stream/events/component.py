@@ -359,10 +359,10 @@ def _previous_source(ctx: DocContext, span: Span) -> Mention | None:
 
 
 def _datives(ctx: DocContext, span: Span, end: int) -> list[Mention]:
-    """States after "à"/"au"/"aux" within a few words of a speech-act trigger: whom it is addressed to."""
+    """States after "à"/"au"/"aux"/"vers" within a few words of a targeted act: whom it is aimed at."""
     return [m for m in ctx.mentions if m.is_place and m.actor is not None and m.actor.kind == "state"
             and span.end <= m.start < min(end, span.end + 5) and m.start > 0
-            and ctx.doc[m.start - 1].lower_ in {"à", "au", "aux"}]
+            and ctx.doc[m.start - 1].lower_ in {"à", "au", "aux", "vers"}]
 
 
 def _conjuncts(ctx: DocContext, first: Mention) -> list[Mention]:
