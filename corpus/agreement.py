@@ -18,6 +18,9 @@ from pathlib import Path
 
 from texts import ROOT, normalised, read_records, text_path
 
+sys.path.insert(0, str(ROOT.parent))
+from stream.commands.evaluate import max_matching  # noqa: E402
+
 _SENTENCE_END = re.compile(r"(?<=[.!?»])\s+")
 
 
@@ -36,20 +39,8 @@ def compatible(a: dict, b: dict, text: str) -> bool:
 
 
 def match(first: list[dict], gold: list[dict], text: str) -> int:
-    """Size of a maximum one-to-one matching (augmenting paths)."""
-    edges = {g: [f for f, ev in enumerate(first) if compatible(ev, gev, text)] for g, gev in enumerate(gold)}
-    owner: dict[int, int] = {}
-
-    def augment(g: int, seen: set[int]) -> bool:
-        for f in edges[g]:
-            if f not in seen:
-                seen.add(f)
-                if f not in owner or augment(owner[f], seen):
-                    owner[f] = g
-                    return True
-        return False
-
-    return sum(augment(g, set()) for g in edges)
+    """Size of a maximum one-to-one matching."""
+    return len(max_matching({g: [f for f, ev in enumerate(first) if compatible(ev, gev, text)] for g, gev in enumerate(gold)}))
 
 
 def main(names: list[str]) -> int:

@@ -61,8 +61,12 @@ def matches(ev: Event, gold: dict[str, Any]) -> bool:
 
 
 def one_to_one(preds: list[Event], golds: list[dict[str, Any]]) -> dict[int, int]:
-    """Maximum bipartite matching gold index → prediction index (augmenting paths)."""
-    edges = {g: [p for p, ev in enumerate(preds) if matches(ev, gold)] for g, gold in enumerate(golds)}
+    """Gold index → prediction index, one to one, as many pairs as can be."""
+    return max_matching({g: [p for p, ev in enumerate(preds) if matches(ev, gold)] for g, gold in enumerate(golds)})
+
+
+def max_matching(edges: dict[int, list[int]]) -> dict[int, int]:
+    """Maximum bipartite matching, left → right, by augmenting paths."""
     owner: dict[int, int] = {}
 
     def augment(g: int, seen: set[int]) -> bool:
