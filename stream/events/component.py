@@ -127,7 +127,7 @@ class EventExtractor:
     def _reportable(self, ctx: DocContext, span: Span) -> bool:
         """Not in a question, a page's furniture ("Lire aussi : …") or a fixed phrase ("en échange de")."""
         sent = ctx.sent(span.start)
-        text = sent.text.strip()
+        text = ctx.text[sent.start_char:sent.end_char].strip()  # Span.text would rebuild it from the tokens
         if text.endswith("?") or text.lower().startswith(self.furniture):
             return False
         ends = (span.start, span.end - 1)  # a phrase inside a longer trigger ("rappelé pour consultations son ambassadeur") is no bar
