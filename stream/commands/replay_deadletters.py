@@ -25,7 +25,7 @@ from typing import Any
 import orjson
 
 from stream.commands import UserError
-from stream.core.records import DeadLetterReason
+from stream.core.records import DeadLetterReason, ReplayMark
 from stream.settings import Settings
 
 REASONS = typing.get_args(DeadLetterReason)
@@ -160,8 +160,8 @@ def publish(settings: Settings, replays: list[Replay], progress: bool) -> Counte
                 key, value = original
             meta = producer.send(settings.topic_articles, key=key, value=value,
                                  headers=[(REPLAY_HEADER, replay.source.encode())]).get(timeout=30)
-            mark = {"source": replay.source, "reason": replay.reason, "to": f"{meta.topic}/{meta.partition}/{meta.offset}",
-                    "replayed_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
+            mark = ReplayMark(replay.source, replay.reason, f"{meta.topic}/{meta.partition}/{meta.offset}",
+                              datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
             producer.send(replayed_topic(settings), key=replay.source.encode(), value=orjson.dumps(mark))
         producer.flush()
     except KafkaError as exc:

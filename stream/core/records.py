@@ -155,3 +155,18 @@ class DeadLetter:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True)
+class ReplayMark:
+    """One dead-lettered input replayed to the articles topic (compacted <dead-letter topic>-replayed, keyed by source)."""
+
+    #: The input replayed, "topic/partition/offset" of the original message.
+    source: str
+    #: The dead letter's reason code.
+    reason: str
+    #: Where the replay landed, "topic/partition/offset" on the articles topic.
+    to: str
+    #: When it was replayed, ISO 8601 UTC.
+    replayed_at: str
+

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from stream.core.article import ArticleMessage
-from stream.core.records import SCHEMA_VERSION, DeadLetter, Event
+from stream.core.records import SCHEMA_VERSION, DeadLetter, Event, ReplayMark
 from stream.core.story import Story
 
 SCHEMA_DIR = Path(__file__).resolve().parents[2] / "schemas"
@@ -27,6 +27,7 @@ SCHEMAS: dict[str, tuple[type, bool]] = {
     "event": (Event, True),
     "deadletter": (DeadLetter, True),
     "story": (Story, True),
+    "replay": (ReplayMark, True),
 }
 _PRIMITIVES = {str: "string", int: "integer", float: "number", bool: "boolean", type(None): "null"}
 
