@@ -165,3 +165,16 @@ def test_a_meeting_with_one_named_side_takes_the_other_from_before(extractor) ->
             "Le roi du Maroc a reçu jeudi un émissaire à Rabat.")
     meeting = next(e for e in _events(extractor, text) if e.type == "MEETING")
     assert {"MAR", "MRT"} <= {a.code for a in meeting.participants}
+
+
+def test_inside_a_quote_the_speaker_issues_the_warning(extractor) -> None:  # noqa: ANN001
+    text = "« Nous exhortons la partie japonaise à cesser ces manœuvres, sous peine de représailles », a déclaré le porte-parole chinois."
+    warning = next(e for e in _events(extractor, text) if e.type == "WARNING")
+    assert warning.source is not None and warning.source.code == "CHN"
+
+
+def test_quoted_discontent_is_a_protest(extractor) -> None:  # noqa: ANN001
+    events = _events(extractor, 'Après la visite du ministre grec, la Turquie a exprimé jeudi son "profond mécontentement".')
+    assert [e.type for e in events if e.type == "ACCUSATION"] == ["ACCUSATION"]
+    accusation = next(e for e in events if e.type == "ACCUSATION")
+    assert accusation.source is not None and accusation.source.code == "TUR"

@@ -264,7 +264,8 @@ class EventExtractor:
 
     def _source(self, ctx: DocContext, span: Span, before: list[Mention], after: list[Mention],
                 speaker: Mention | None) -> Mention | None:
-        """Who acts: an agent after a noun trigger, the dependency subject, the clause's first actor, the speaker."""
+        """Who acts: an agent after a noun trigger, the dependency subject, the quote's speaker, the clause's first
+        actor, the sentence's speaker."""
         doc = ctx.doc
         if span.root.pos_ in {"NOUN", "PROPN"}:
             for m in after:
@@ -276,6 +277,8 @@ class EventExtractor:
             for m in ctx.mentions:
                 if m.actor and m.start <= subj.i < m.end and not m.is_place:
                     return m
+        if speaker is not None and ctx.quote_of[span.start] >= 0:  # inside a quote, the speaker acts
+            return speaker
         if before:
             return before[0]
         return speaker or _previous_source(ctx, span)
