@@ -31,7 +31,7 @@ sys.path.insert(0, str(HERE.parent))
 from stream.commands.evaluate import Report, load_gold, render, score  # noqa: E402
 from stream.core.article import article_from_text  # noqa: E402
 from stream.core.pipeline import Extractor  # noqa: E402
-from stream.events.learned import MODEL_DIR, SHIPPED_WITHOUT, SentenceTyper, Thresholds, masked_words  # noqa: E402
+from stream.events.learned import MODEL_DIR, SHIPPED_WITHOUT, SentenceTyper, masked_words  # noqa: E402
 from texts import normalised  # noqa: E402
 
 TYPES = ["MEETING", "PROPOSAL", "WARNING", "DEMAND", "APPEAL", "ACCUSATION",
@@ -85,10 +85,10 @@ def train(data: list[tuple[str, list[list[str]], list[dict[str, float]]]]) -> sp
     return nlp
 
 
-def write_model(nlp: spacy.language.Language, thresholds: Thresholds, out: Path) -> None:
+def write_model(nlp: spacy.language.Language, thresholds: dict[str, float], out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out, exclude=SHIPPED_WITHOUT)  # weights only: no string of a news text leaves the session
-    (out / "thresholds.json").write_text(json.dumps({"add": thresholds.add, "keep": thresholds.keep}, indent=1) + "\n")
+    (out / "thresholds.json").write_text(json.dumps({"add": thresholds}, indent=1) + "\n")
 
 
 def predict(extractor: Extractor, golds: list, typer: SentenceTyper | None) -> list:
@@ -100,7 +100,7 @@ def predict(extractor: Extractor, golds: list, typer: SentenceTyper | None) -> l
 class OutOfFold:
     """Scores each sentence with the model that did not see its article (cross-validation)."""
 
-    def __init__(self, scores: dict[tuple[str, ...], dict[str, float]], thresholds: Thresholds) -> None:
+    def __init__(self, scores: dict[tuple[str, ...], dict[str, float]], thresholds: dict[str, float]) -> None:
         self.by_words = scores
         self.thresholds = thresholds
 
@@ -108,7 +108,7 @@ class OutOfFold:
         return [self.by_words.get(tuple(words), {}) for words in sentences]
 
 
-def cross_validate(extractor: Extractor, golds: list, data: list, folds: int, grid: list[Thresholds]) -> None:
+def cross_validate(extractor: Extractor, golds: list, data: list, folds: int, grid: list[dict[str, float]]) -> None:
     """Out-of-fold sentence scores (k folds of articles), then the whole pipeline scored with each threshold pair."""
     order = sorted(range(len(golds)), key=lambda i: golds[i].name)
     oof: dict[tuple[str, ...], dict[str, float]] = {}
@@ -123,7 +123,7 @@ def cross_validate(extractor: Extractor, golds: list, data: list, folds: int, gr
         report = Report()
         for gold, events in zip(golds, predict(extractor, golds, typer)):
             score(report, gold.name, events, gold.events)
-        title = "rules alone" if thresholds is None else f"rules + typer add>={thresholds.add['MEETING']} keep>={thresholds.keep['MEETING']}"
+        title = "rules alone" if thresholds is None else f"rules + typer add>={thresholds['MEETING']}"
         print(f"== {title}, out of fold\n" + render(report, len(golds), False))
 
 
@@ -131,18 +131,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cv", type=int, default=0, help="k-fold cross-validation over dev articles instead of training")
     parser.add_argument("--add", type=float, default=0.5, help="probability at which a missed type is added")
-    parser.add_argument("--keep", type=float, default=0.0, help="probability below which a rule's event is dropped")
     parser.add_argument("--out", type=Path, default=MODEL_DIR)
     parser.add_argument("--corpus", type=Path, nargs="*", default=[HERE / "events" / "gold"])
     args = parser.parse_args(argv)
-    thresholds = Thresholds({t: args.add for t in TYPES}, {t: args.keep for t in TYPES})
+    thresholds = {t: args.add for t in TYPES}
     extractor = Extractor()
     golds = dev_articles(args.corpus)
     data = sentence_data(extractor, golds)
     n_pos = sum(any(c.values()) for _, _, cats in data for c in cats)
     print(f"{len(golds)} dev articles, {sum(len(s) for _, s, _ in data)} sentences, {n_pos} with an event")
     if args.cv:
-        grid = [Thresholds({t: a for t in TYPES}, {t: k for t in TYPES}) for a in (0.35, 0.5, 0.65) for k in (0.0,)]
+        grid = [{t: a for t in TYPES} for a in (0.35, 0.5, 0.65)]
         cross_validate(extractor, golds, data, args.cv, grid)
         return 0
     write_model(train(data), thresholds, args.out)

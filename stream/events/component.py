@@ -82,11 +82,11 @@ class EventExtractor:
 
     def _with_sentence_types(self, ctx: DocContext, rules: list[Candidate], timexes: list[Timex],
                              dct: TimeInfo | None) -> list[Candidate]:
-        """Drop a rule's event its sentence does not read as; add the types the rules missed."""
+        """Add the type the typer reads in a sentence the rules found nothing in."""
         assert self.typer is not None
         scores = self.typer.scores([masked_words(sent, ctx.mentions) for sent in ctx.sent_spans])
-        keep, add = self.typer.thresholds.keep, self.typer.thresholds.add
-        out = [c for c in rules if scores[ctx.sent_index[c.trigger.start]].get(c.type, 1.0) >= keep.get(c.type, 0.0)]
+        add = self.typer.thresholds
+        out = list(rules)
         covered = {ctx.sent_index[c.trigger.start] for c in rules}
         for n, sent in enumerate(ctx.sent_spans):
             if n in covered:  # the rules read this sentence already: a second reading would double its event

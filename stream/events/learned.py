@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import spacy
@@ -46,21 +45,13 @@ def masked_words(sent: Span, mentions: Sequence[Mention]) -> list[str]:
     return words or ["."]
 
 
-@dataclass(frozen=True)
-class Thresholds:
-    """Per type: add an event the rules missed at or above ``add``; drop a rule's event below ``keep``."""
-
-    add: dict[str, float]
-    keep: dict[str, float]
-
-
 class SentenceTyper:
     """Loads the shipped classifier once; scores many sentences in one pass."""
 
     def __init__(self, path: Path = MODEL_DIR) -> None:
         self.nlp: Language = spacy.load(path, exclude=SHIPPED_WITHOUT)
-        meta = json.loads((path / "thresholds.json").read_text(encoding="utf-8"))
-        self.thresholds = Thresholds(meta["add"], meta["keep"])
+        #: Per type, the probability at which an event the rules missed is added (chosen by cross-validation).
+        self.thresholds: dict[str, float] = json.loads((path / "thresholds.json").read_text(encoding="utf-8"))["add"]
 
     @classmethod
     def shipped(cls) -> SentenceTyper | None:
