@@ -117,12 +117,12 @@ class EventExtractor:
         if etype == "MEETING":
             return Candidate(etype, rule.cameo, rule.frame, span, sent, None, [], actors,
                              _location(ctx, sent.start, sent.end), time, modality,
-                             speaker.actor if speaker else None, nominal=False)
+                             speaker.actor if speaker else None, sent_no=ctx.sent_index[span.start])
         src = self._source(ctx, span, [m for m in found if m.end <= span.start], [m for m in found if m.start >= span.end], speaker)
         source = src.actor if src else None
         targets = [a for a in actors if not _same(a, source)]
         return Candidate(etype, rule.cameo, rule.frame, span, sent, source, targets, [], None, time, modality,
-                         speaker.actor if speaker else None, nominal=False)
+                         speaker.actor if speaker else None, sent_no=ctx.sent_index[span.start])
 
     def _reportable(self, ctx: DocContext, span: Span) -> bool:
         """Not in a question, a page's furniture ("Lire aussi : …") or a fixed phrase ("en échange de")."""
@@ -173,7 +173,7 @@ class EventExtractor:
             time=_time(ctx, n, spans, windows, timexes, dct), modality=modality,
             speaker=speaker.actor if speaker else None,
             nominal=span.root.pos_ in {"NOUN", "PROPN"},
-            demonstrative=_determiner(doc, span) in _DEMONSTRATIVES,
+            demonstrative=_determiner(doc, span) in _DEMONSTRATIVES, sent_no=ctx.sent_index[span.start],
         )
 
     def _modality(self, ctx: DocContext, span: Span, rule: TriggerRule) -> str | None:

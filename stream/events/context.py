@@ -59,7 +59,7 @@ def build_context(doc: Doc, mentions: list[Mention], lex: Lexicon) -> DocContext
     ctx.sent_spans = list(doc.sents)
     for n, sent in enumerate(ctx.sent_spans):
         ctx.sent_index.extend([n] * (sent.end - sent.start))
-    ctx.fixed = [(s, e) for _, s, e in lex.fixed(doc)] if lex.fixed is not None else []
+    ctx.fixed = [(s, e) for _, s, e in lex.fixed(doc)]
     _clauses(ctx, lex)
     _quotes(ctx)
     _sentence_speakers(ctx, lex)

@@ -68,7 +68,7 @@ class Lexicon:
     state_names: dict[str, tuple[str, str]]
     surnames: dict[str, int]
     #: Phrases whose words are no trigger ("en échange de", "dans un entretien" to a newspaper).
-    fixed: PhraseMatcher | None = None
+    fixed: PhraseMatcher
 
 
 def _read_jsonl(path: Path) -> list[dict[str, Any]]:

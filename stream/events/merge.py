@@ -46,6 +46,8 @@ class Candidate:
     nominal: bool = False
     #: A noun after "ce/cet/cette/ces": a mention of an event already told.
     demonstrative: bool = False
+    #: The sentence's number in the doc, so that distances between mentions cost nothing.
+    sent_no: int = 0
 
     @property
     def tense(self) -> str:
@@ -81,7 +83,7 @@ def _same_identity(c: Candidate, f: Candidate) -> bool:
     # A call, a visit and talks between the same parties at the same time are one meeting.
     if (c.type, c.tense) != (f.type, f.tense) or (c.type != "MEETING" and c.frame != f.frame):
         return False
-    if _dated(c) and _dated(f) and c.time.value != f.time.value:  # type: ignore[union-attr]
+    if _dated_apart(c, f):
         return False  # "se sont rencontrés lundi" and "une nouvelle réunion le 3 juin" are two meetings
     if c.type == "MEETING":
         return _codes(c.participants) == _codes(f.participants)
@@ -101,16 +103,14 @@ def _anaphoric_meeting(c: Candidate, k: Cluster) -> bool:
     last = k.members[-1]
     if c.type != "MEETING" or k.first.type != "MEETING" or not c.nominal or c.tense == "planned" or k.first.tense == "planned":
         return False
-    near = c.sentence.start > last.sentence.start and _sentences_between(last.sentence, c.sentence) <= 2
+    near = 0 < c.sent_no - last.sent_no <= 3
     mine = _codes(c.participants)
     return near and bool(mine) and mine <= k.codes("participants")
 
 
-def _sentences_between(a: Span, b: Span) -> int:
-    if b.start <= a.end:
-        return 0
-    starts = a.doc.to_array("SENT_START")[a.end:b.start]  # no Token objects on this hot path
-    return int((starts == 1).sum())
+def _dated_apart(a: Candidate, b: Candidate) -> bool:
+    """Both mentions carry their own time words, and these differ: two occurrences."""
+    return _dated(a) and _dated(b) and a.time.value != b.time.value  # type: ignore[union-attr]
 
 
 def _same_sentence(c: Candidate, k: Cluster) -> bool:
@@ -118,7 +118,7 @@ def _same_sentence(c: Candidate, k: Cluster) -> bool:
     when they share a party and nothing dates them apart."""
     for m in k.members:
         if m.sentence.start != c.sentence.start or m.type != c.type or m.trigger.start == c.trigger.start \
-                or m.tense != c.tense or (_dated(c) and _dated(m) and c.time.value != m.time.value):  # type: ignore[union-attr]
+                or m.tense != c.tense or _dated_apart(c, m):
             continue
         if c.type == "MEETING":
             if _codes(c.participants) & _codes(m.participants):
@@ -137,11 +137,11 @@ def _retold(c: Candidate, k: Cluster) -> bool:
     France …" then "il doit rencontrer Emmanuel Macron"): same type and tense, nothing dating them apart,
     and the parties of one among those of the other, sharing two when both name two or more."""
     last = k.members[-1]
-    if c.type != k.first.type or c.tense != k.first.tense or _sentences_between(last.sentence, c.sentence) > 4:
+    if c.type != k.first.type or c.tense != k.first.tense or c.sent_no - last.sent_no > 5:
         return False
     if c.type != "MEETING" and c.frame != k.first.frame:  # a threat of sanctions and one of force are two warnings
         return False
-    if any(_dated(c) and _dated(m) and c.time.value != m.time.value for m in k.members):  # type: ignore[union-attr]
+    if any(_dated_apart(c, m) for m in k.members):
         return False
     mine = _all_codes(c)
     theirs = set().union(*(_all_codes(m) for m in k.members))
