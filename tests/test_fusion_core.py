@@ -145,3 +145,46 @@ def test_closed_record_is_the_same_story_with_status_closed() -> None:
     state = fuse([], event("e1", "a", "2023-03-15", "2023-03-15", "FRA", "DEU"), "x", 0.0).state
     assert state is not None
     assert {**record_of(state), "status": "closed"} == record_of(state, status="closed")
+
+
+def test_a_time_word_naming_no_period_is_weak() -> None:
+    # 'Les deux dirigeants doivent désormais se rencontrer' under a May header: 'désormais' dates the
+    # announcement, not the meeting, so it neither narrows the story nor keeps the report out of June's.
+    now = event("e1", "a", "2018-05-01", "2018-05-31", "USA", "PRK", text="désormais", modality="planned")
+    now["time"]["granularity"] = "none"
+    records = stories_of([now, event("e2", "b", "2018-06-12", "2018-06-12", "USA", "PRK", place="Singapore")])
+    assert len(records) == 1
+    assert (records[0]["time"]["earliest"], records[0]["time"]["latest"]) == ("2018-06-12", "2018-06-12")
+    assert records[0]["conflicts"] == []
+
+
+def test_a_party_one_report_adds_in_passing_does_not_define_the_story() -> None:
+    # Three reports of the Hanoi summit, one also naming the host and a neighbour; a meeting of those two
+    # the same day in the same city is another story.
+    summit = [event("e1", "a", "2019-02-27", "2019-02-27", "USA", "PRK", place="Hanoi"),
+              event("e2", "b", "2019-02-27", "2019-02-27", "PRK", "USA", place="Hanoi"),
+              event("e3", "c", "2019-02-27", "2019-02-27", "USA", "PRK", "VNM", "SGP", place="Hanoi")]
+    records = stories_of([*summit, event("e4", "d", "2019-02-27", "2019-02-27", "VNM", "SGP", place="Hanoi")])
+    assert sorted(len(r["members"]) for r in records) == [1, 3]
+
+
+def test_a_report_that_fits_two_stories_merges_them_whatever_the_order() -> None:
+    # An April report and a June one without time words do not meet (two header months); a report
+    # dated 20 April is within the reach of both, so the three are one story in any order.
+    events = [event("e1", "a", "2018-04-01", "2018-04-30", "USA", "PRK", text=None),
+              event("e2", "b", "2018-06-01", "2018-06-30", "USA", "PRK", text=None),
+              event("e3", "c", "2018-04-20", "2018-04-20", "PRK", "USA")]
+    results = {tuple(map(str, stories_of(list(order)))) for order in itertools.permutations(events)}
+    assert len(results) == 1
+    (records,) = results
+    assert len(records) == 1
+
+
+def test_a_date_one_day_off_joins_as_a_conflict() -> None:
+    # 'hier' in a text written late and published after midnight: the 28th for a summit of the 27th.
+    records = stories_of([event("e1", "a", "2018-04-27", "2018-04-27", "KOR", "PRK"),
+                          event("e2", "b", "2018-04-27", "2018-04-27", "PRK", "KOR"),
+                          event("e3", "c", "2018-04-28", "2018-04-28", "KOR", "PRK")])
+    assert len(records) == 1
+    assert (records[0]["time"]["earliest"], records[0]["time"]["latest"]) == ("2018-04-27", "2018-04-27")
+    assert [c["event_id"] for c in records[0]["conflicts"]] == ["e3"]

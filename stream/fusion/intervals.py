@@ -11,7 +11,7 @@ orders publish the same story.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 
 def parse_interval(earliest: str | None, latest: str | None) -> tuple[date, date] | None:
@@ -25,8 +25,10 @@ def parse_interval(earliest: str | None, latest: str | None) -> tuple[date, date
     return (lo, hi) if lo <= hi else None
 
 
-def overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+def overlaps(a: tuple[date, date], b: tuple[date, date], slack: int = 0) -> bool:
+    """The intervals share a day, or come within `slack` days of each other."""
+    gap = timedelta(days=slack)
+    return a[0] <= b[1] + gap and b[0] <= a[1] + gap
 
 
 def agreement(intervals: Sequence[tuple[date, date] | None]) -> frozenset[int] | None:

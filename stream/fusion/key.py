@@ -38,8 +38,9 @@ def report_of(event: dict[str, Any], outlet: str) -> dict[str, Any]:
     """What a story keeps of a member event: enough to rebuild the story, not the evidence."""
     time = event.get("time") or {}
     return {
-        # No time words: the interval is only the document date's, a weak bound (see `stream.fusion.stories`).
-        "weak": not time.get("text"),
+        # No time words, or words naming no period ('désormais', 'à présent': PRESENT_REF): the interval is
+        # only the document date's, a weak bound (see `stream.fusion.stories`).
+        "weak": not time.get("text") or time.get("granularity") == "none",
         "modality": event.get("modality"),
         "event_id": event["event_id"],
         "article_id": event["article_id"],

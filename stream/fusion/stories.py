@@ -7,22 +7,23 @@ set alone, so the same reports give the same record whatever order they came in.
 
 Dates.  A report whose event has its own time words is *strong*: its interval
 narrows the story, and one that contradicts the others is a conflict.  A report
-without time words only carries the document date's interval: for an asserted
-event that says "on or before publication", for a planned one "on or after", so
-it is *weak*: it never narrows a story that has a strong member, never
-conflicts, and for joining its interval is stretched by `HORIZON_DAYS` into the
+without time words, or with words naming no period ("désormais"), only carries
+the document date's interval: for an asserted event that says "on or before
+publication", for a planned one "on or after", so it is *weak*: it never narrows a
+story that has a strong member, never conflicts, and for joining its interval is stretched by `HORIZON_DAYS` into the
 past (asserted, reported, negated) or the future (planned, conditional).
 
 An event joins an open story of its key when
-- its actors overlap the story's enough (more than half of the smaller set of codes);
+- its actors overlap the story's principal actors (those at least half its members name)
+  enough: more than half of the smaller set of codes;
 - its place does not contradict the story's (different countries, or different
   venues when a country is unknown);
-- its dates are compatible with at least one member the story's interval rests on, and a
-  strong date outside the story's interval is taken (as a conflict) only from a report
-  naming the story's venue;
+- its dates are compatible with at least one member the story's interval rests on (two
+  strong dates may be `SLACK_DAYS` apart), and a strong date outside the story's interval
+  is taken (as a conflict) only from a report naming the story's venue or a day off;
 else it opens a story.  Of several candidates it takes the best fit (`joins`),
-then the smallest id.  An event already a member changes
-nothing (redelivery).
+then the smallest id, and merges in the other candidates that could be one story
+with it (`_coherent`).  An event already a member changes nothing (redelivery).
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ from stream.fusion.key import fusion_key, report_of
 MIN_ACTOR_OVERLAP = 0.5
 #: How far a weak (header-only) interval may reach beyond the document date's month, for joining.
 HORIZON_DAYS = 62
+#: Two dated reports a day apart may be one event: a day resolved across midnight or a time zone
+#: ('hier' in a text written late and published after midnight, a summit in Asia dated in Paris).
+SLACK_DAYS = 1
 _FORWARD = {"planned", "conditional"}
 
 Interval = tuple[date, date]
@@ -79,9 +83,13 @@ def _reach(report: dict[str, Any]) -> Interval | None:
 
 
 def _compatible(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two reports can be one event as far as dates go (two weak ones: their own intervals must meet)."""
+    """Two reports can be one event as far as dates go.
+
+    Two weak ones: their own intervals must meet; two strong ones may be `SLACK_DAYS` apart.
+    """
     ia, ib = (_interval(a), _interval(b)) if a.get("weak") and b.get("weak") else (_reach(a), _reach(b))
-    return ia is None or ib is None or overlaps(ia, ib)
+    slack = 0 if a.get("weak") or b.get("weak") else SLACK_DAYS
+    return ia is None or ib is None or overlaps(ia, ib, slack)
 
 
 def _basis(members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -99,6 +107,16 @@ def _basis(members: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[di
 
 def _codes(reports: list[dict[str, Any]]) -> set[str]:
     return {a["code"] for r in reports for a in r["actors"]}
+
+
+def _principal(reports: list[dict[str, Any]]) -> set[str]:
+    """The codes at least half the members name: who the story is about, without one report's extras.
+
+    A host country or a party one outlet adds in passing would otherwise widen the
+    story's actor set, and every new report would be measured against that union.
+    """
+    named = Counter(code for r in reports for code in {a["code"] for a in r["actors"]})
+    return {code for code, n in named.items() if 2 * n >= len(reports)}
 
 
 def _actor_overlap(a: set[str], b: set[str]) -> float:
@@ -125,15 +143,16 @@ def _contradicts(place: dict[str, Any] | None, other: dict[str, Any] | None) -> 
     return place["name"] != other["name"]
 
 
-def _within(report: dict[str, Any], agreeing: list[dict[str, Any]]) -> bool:
-    """The report's interval (stretched if weak) meets the story's, when strong members set the story's."""
+def _within(report: dict[str, Any], agreeing: list[dict[str, Any]], slack: int = 0) -> bool:
+    """The report's interval (stretched if weak) meets the story's (or comes within `slack` days of it),
+    when strong members set the story's."""
     strong = [m for m in agreeing if not m.get("weak")]
     mine = _reach(report)
     if not strong or mine is None:
         return False
     time = _time(strong)
     assert time is not None
-    return overlaps(mine, (date.fromisoformat(time.earliest), date.fromisoformat(time.latest)))
+    return overlaps(mine, (date.fromisoformat(time.earliest), date.fromisoformat(time.latest)), slack)
 
 
 def _same_place(place: dict[str, Any] | None, other: dict[str, Any] | None) -> bool:
@@ -162,8 +181,9 @@ def joins(story: dict[str, Any], report: dict[str, Any]) -> tuple[bool, bool, fl
     within = _within(report, agreeing)
     same_place = _same_place(profile["place"], report.get("location"))
     strong_story = any(not m["weak"] for m in agreeing)
-    if strong_story and not report.get("weak") and _interval(report) and not within and not same_place:
-        return None  # a strong date against the story's: a conflict is taken only from a report of the same venue
+    if strong_story and not report.get("weak") and _interval(report) and not within and not same_place \
+            and not _within(report, agreeing, SLACK_DAYS):
+        return None  # a strong date against the story's: a conflict is taken only from the same venue or a day off
     jaccard = len(mine & theirs) / len(mine | theirs) if mine | theirs else 1.0
     return within, same_place, overlap, profile["articles"], jaccard
 
@@ -173,31 +193,62 @@ def profile_of(members: list[dict[str, Any]]) -> dict[str, Any]:
     agreeing, _ = _basis(members)
     dates = sorted({(m["earliest"][:10], m["latest"][:10], bool(m.get("weak")), m.get("modality") or "")
                     for m in agreeing})
-    return {"codes": sorted(_codes(members)), "place": _place(members),
+    return {"codes": sorted(_principal(members)), "place": _place(members),
             "articles": len({m["article_id"] for m in members}),
             "agreeing": [{"earliest": e, "latest": l, "weak": w, "modality": mod} for e, l, w, mod in dates]}
 
 
+def _strong_time(agreeing: list[dict[str, Any]]) -> Interval | None:
+    """The interval the strong members of an agreeing set allow, or None when they are all weak."""
+    time = _time([m for m in agreeing if not m.get("weak")])
+    return None if time is None else (date.fromisoformat(time.earliest), date.fromisoformat(time.latest))
+
+
+def _coherent(one: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Two stories can be one: their actors overlap, their places agree, their dates meet."""
+    a, b = one.get("profile") or profile_of(one["members"]), other.get("profile") or profile_of(other["members"])
+    if _actor_overlap(set(a["codes"]), set(b["codes"])) <= MIN_ACTOR_OVERLAP:
+        return False
+    if _contradicts(a["place"], b["place"]):
+        return False
+    ta, tb = _strong_time(a["agreeing"]), _strong_time(b["agreeing"])
+    if ta is not None and tb is not None:
+        return overlaps(ta, tb)
+    return not a["agreeing"] or not b["agreeing"] or any(
+        _compatible(x, y) for x in a["agreeing"] for y in b["agreeing"])
+
+
+def _state(key: str, members: list[dict[str, Any]], now: float) -> dict[str, Any]:
+    members = sorted(members, key=lambda m: m["event_id"])
+    return {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now,
+            "profile": profile_of(members)}
+
+
 def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now: float) -> Fused:
-    """Add one event to the open stories of its key (nothing is modified in place)."""
+    """Add one event to the open stories of its key (nothing is modified in place).
+
+    The event joins its best fit.  Another story it also fits is merged in when the two
+    stories, as wholes, could be one (`_coherent`): a report that bridges two stories opened
+    apart (because their first reports did not meet) makes them one, as it would have had it
+    come first, so the result depends less on arrival order.
+    """
     key = fusion_key(event)
     held = next((s for s in stories if any(m["event_id"] == event["event_id"] for m in s["members"])), None)
     if held is not None:
         return Fused(duplicate=held)
     report = report_of(event, outlet)
-    scored = [(fit, s) for s in stories if (fit := joins(s, report)) is not None]
-    retired: list[str] = []
-    if scored:
-        _, target = min(scored, key=lambda fs: (tuple(-float(x) for x in fs[0]), fs[1]["story_id"]))
-        members = sorted([*target["members"], report], key=lambda m: m["event_id"])
-        state = {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now,
-                 "profile": profile_of(members)}
-        if state["story_id"] != target["story_id"]:
-            retired.append(target["story_id"])
-    else:
-        state = {"key": key, "story_id": story_id(key, [report]), "members": [report], "updated_at": now,
-                 "profile": profile_of([report])}
-    return Fused(state, record_of(state), retired)
+    scored = sorted(((fit, s) for s in stories if (fit := joins(s, report)) is not None),
+                    key=lambda fs: (tuple(-float(x) for x in fs[0]), fs[1]["story_id"]))
+    if not scored:
+        state = _state(key, [report], now)
+        return Fused(state, record_of(state), [])
+    target = scored[0][1]
+    state, merged = _state(key, [*target["members"], report], now), [target["story_id"]]
+    for _, other in scored[1:]:
+        if _coherent(state, other):
+            state = _state(key, [*state["members"], *other["members"]], now)
+            merged.append(other["story_id"])
+    return Fused(state, record_of(state), [sid for sid in merged if sid != state["story_id"]])
 
 
 def is_idle(state: dict[str, Any], now: float, idle_seconds: float) -> bool:
