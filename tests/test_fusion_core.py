@@ -188,3 +188,13 @@ def test_a_date_one_day_off_joins_as_a_conflict() -> None:
     assert len(records) == 1
     assert (records[0]["time"]["earliest"], records[0]["time"]["latest"]) == ("2018-04-27", "2018-04-27")
     assert [c["event_id"] for c in records[0]["conflicts"]] == ["e3"]
+
+
+def test_reports_naming_one_party_do_not_shrink_the_story_to_it() -> None:
+    # 'Trump est arrivé', 'Trump a salué' and 'Trump a rencontré Kim' the same day: the story is
+    # Trump and Kim, and a report of Trump meeting Putin that day is another story.
+    records = stories_of([event("e1", "a", "2018-06-12", "2018-06-12", "USA"),
+                          event("e2", "b", "2018-06-12", "2018-06-12", "USA"),
+                          event("e3", "c", "2018-06-12", "2018-06-12", "USA", "PRK"),
+                          event("e4", "d", "2018-06-12", "2018-06-12", "USA", "RUS")])
+    assert sorted(len(r["members"]) for r in records) == [1, 3]

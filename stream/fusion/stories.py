@@ -114,9 +114,14 @@ def _principal(reports: list[dict[str, Any]]) -> set[str]:
 
     A host country or a party one outlet adds in passing would otherwise widen the
     story's actor set, and every new report would be measured against that union.
+    Only members naming two parties or more vote (when there are any): a report naming
+    Trump alone says nothing of whom he met, and would otherwise shrink the story to
+    'Trump', which every report naming him then fits.
     """
-    named = Counter(code for r in reports for code in {a["code"] for a in r["actors"]})
-    return {code for code, n in named.items() if 2 * n >= len(reports)}
+    sides = [codes for r in reports if len(codes := {a["code"] for a in r["actors"]}) >= 2] or \
+        [{a["code"] for a in r["actors"]} for r in reports]
+    named = Counter(code for codes in sides for code in codes)
+    return {code for code, n in named.items() if 2 * n >= len(sides)}
 
 
 def _actor_overlap(a: set[str], b: set[str]) -> float:
