@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from stream.fusion import Fuser, fuse, fusion_key, outlet_of, record_of
+from stream.fusion import Fuser, fuse, fusion_key, is_idle, outlet_of, record_of
 from stream.fusion.intervals import agreement, parse_interval, timex_of
+from stream.fusion.stories import MAX_OPEN_PERIODS
 
 
 def actor(code: str, kind: str = "state") -> dict[str, Any]:
@@ -198,3 +199,14 @@ def test_reports_naming_one_party_do_not_shrink_the_story_to_it() -> None:
                           event("e3", "c", "2018-06-12", "2018-06-12", "USA", "PRK"),
                           event("e4", "d", "2018-06-12", "2018-06-12", "USA", "RUS")])
     assert sorted(len(r["members"]) for r in records) == [1, 3]
+
+
+def test_a_story_reported_every_half_period_still_closes_after_max_open_periods() -> None:
+    idle = 10.0
+    state = fuse([], event("e00", "a0", "2023-03-15", "2023-03-15", "FRA", "DEU"), "x", 0.0).state
+    for i in range(1, 2 * MAX_OPEN_PERIODS):
+        assert state is not None and not is_idle(state, i * idle / 2, idle)
+        state = fuse([state], event(f"e{i:02d}", f"a{i}", "2023-03-15", "2023-03-15", "FRA", "DEU"), "x",
+                     i * idle / 2).state
+    assert state is not None and len(state["members"]) == 2 * MAX_OPEN_PERIODS
+    assert not is_idle(state, MAX_OPEN_PERIODS * idle - 1, idle) and is_idle(state, MAX_OPEN_PERIODS * idle, idle)

@@ -1,8 +1,8 @@
 """Join rules and the state of open stories, as plain dicts (the worker keeps them in a Faust table).
 
 A story's state is its fusion key, its id, its member reports
-(`stream.fusion.key.report_of`) sorted by event id, when it was last updated,
-and the profile the join rules read (`profile_of`).  Everything published about it (`record_of`) is derived from the member
+(`stream.fusion.key.report_of`) sorted by event id, when it was opened and last
+updated (`is_idle` closes it), and the profile the join rules read (`profile_of`).  Everything published about it (`record_of`) is derived from the member
 set alone, so the same reports give the same record whatever order they came in.
 
 Dates.  A report whose event has its own time words is *strong*: its interval
@@ -48,6 +48,9 @@ HORIZON_DAYS = 62
 #: ('hier' in a text written late and published after midnight, a summit in Asia dated in Paris).
 SLACK_DAYS = 1
 _FORWARD = {"planned", "conditional"}
+#: However busy, a story closes after this many idle periods (a week with the default of one day): a
+#: summit's coverage lasts days, and open state must stay bounded.
+MAX_OPEN_PERIODS = 7
 
 Interval = tuple[date, date]
 
@@ -223,10 +226,14 @@ def _coherent(one: dict[str, Any], other: dict[str, Any]) -> bool:
         _compatible(x, y) for x in a["agreeing"] for y in b["agreeing"])
 
 
-def _state(key: str, members: list[dict[str, Any]], now: float) -> dict[str, Any]:
+def _opened(state: dict[str, Any]) -> float:
+    return float(state.get("opened_at", state["updated_at"]))  # states written before opened_at was kept
+
+
+def _state(key: str, members: list[dict[str, Any]], now: float, opened_at: float) -> dict[str, Any]:
     members = sorted(members, key=lambda m: m["event_id"])
     return {"key": key, "story_id": story_id(key, members), "members": members, "updated_at": now,
-            "profile": profile_of(members)}
+            "opened_at": opened_at, "profile": profile_of(members)}
 
 
 def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now: float) -> Fused:
@@ -245,19 +252,25 @@ def fuse(stories: list[dict[str, Any]], event: dict[str, Any], outlet: str, now:
     scored = sorted(((fit, s) for s in stories if (fit := joins(s, report)) is not None),
                     key=lambda fs: (tuple(-float(x) for x in fs[0]), fs[1]["story_id"]))
     if not scored:
-        state = _state(key, [report], now)
+        state = _state(key, [report], now, now)
         return Fused(state, record_of(state), [])
     target = scored[0][1]
-    state, merged = _state(key, [*target["members"], report], now), [target["story_id"]]
+    state, merged = _state(key, [*target["members"], report], now, _opened(target)), [target["story_id"]]
     for _, other in scored[1:]:
         if _coherent(state, other):
-            state = _state(key, [*state["members"], *other["members"]], now)
+            state = _state(key, [*state["members"], *other["members"]], now, min(_opened(state), _opened(other)))
             merged.append(other["story_id"])
     return Fused(state, record_of(state), [sid for sid in merged if sid != state["story_id"]])
 
 
 def is_idle(state: dict[str, Any], now: float, idle_seconds: float) -> bool:
-    return now - state["updated_at"] >= idle_seconds
+    """Time to close the story: no report for `idle_seconds`, or open for `MAX_OPEN_PERIODS` of them.
+
+    Without the second bound a story reported at least once per idle period would never
+    close, and its state and record would grow without end; a report after it closed
+    opens a new story.
+    """
+    return now - state["updated_at"] >= idle_seconds or now - _opened(state) >= MAX_OPEN_PERIODS * idle_seconds
 
 
 def _actors(members: list[dict[str, Any]]) -> list[StoryActor]:
