@@ -76,7 +76,7 @@ class Story:
     confidence: float = field(metadata=doc(
         "Noisy-or over outlets of each outlet's best member confidence: grows with independent reports."))
     conflicts: list[StoryConflict]
-    status: StoryStatus = field(metadata=doc("'closed' once no report arrived for the idle time; final."))
+    status: StoryStatus = field(metadata=doc("'closed' once no report arrived for the idle time, or after seven idle periods open; final."))
     schema_version: str = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
